@@ -1,0 +1,77 @@
+using Kryptos.Connect.Accounts.Email;
+using Kryptos.Connect.Data;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Kryptos.Connect.Accounts;
+
+public static class AccountsExtensions
+{
+    /// <summary>ASP.NET Core Identity with the settings of ../shared/SECURITY.md, sessions and email.</summary>
+    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var accounts = builder.Configuration.GetSection(AccountOptions.SectionName).Get<AccountOptions>() ?? new AccountOptions();
+
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddIdentityCore<User>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedAccount = false;
+                // NIST SP 800-63B: length and a block-list instead of composition rules.
+                options.Password.RequiredLength = accounts.PasswordMinLength;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 4;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = accounts.MaxFailedLoginAttempts;
+                options.Lockout.DefaultLockoutTimeSpan = accounts.LockoutDuration;
+                options.Tokens.EmailConfirmationTokenProvider = EmailConfirmationTokenProvider.ProviderName;
+            })
+            .AddEntityFrameworkStores<KryptosDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<EmailConfirmationTokenProvider>(EmailConfirmationTokenProvider.ProviderName)
+            .AddPasswordValidator<CommonPasswordValidator>();
+
+        services.Configure<PasswordHasherOptions>(o =>
+        {
+            o.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3; // PBKDF2-HMAC-SHA512
+            o.IterationCount = accounts.PasswordHashIterations;
+        });
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = accounts.PasswordResetLinkLifetime);
+        services.Configure<EmailConfirmationTokenProviderOptions>(o => o.TokenLifespan = accounts.EmailConfirmationLinkLifetime);
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = accounts.SecurityStampValidationInterval);
+
+        services.AddSingleton<ITicketStore, DatabaseTicketStore>();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<ITicketStore, IHostEnvironment>((cookie, store, environment) =>
+            {
+                cookie.SessionStore = store;
+                cookie.Cookie.Name = "kryptos.session";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                // Plain http is tolerated for local development only.
+                cookie.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                cookie.ExpireTimeSpan = accounts.SessionLifetime;
+                cookie.SlidingExpiration = true;
+                cookie.LoginPath = "/account/login";
+                cookie.LogoutPath = "/account/logout";
+                cookie.AccessDeniedPath = "/error/403";
+                cookie.ReturnUrlParameter = "returnUrl";
+            });
+
+        services.AddSingleton<LoginThrottle>();
+        services.AddScoped<AccountEmails>();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp
+            ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)
+            : ActivatorUtilities.CreateInstance<PickupDirectoryEmailSender>(sp));
+        return builder;
+    }
+}

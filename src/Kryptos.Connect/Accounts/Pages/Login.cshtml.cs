@@ -1,0 +1,87 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Kryptos.Connect.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Kryptos.Connect.Accounts.Pages;
+
+[EnableRateLimiting(RateLimiting.AccountForms)]
+public sealed class LoginModel(
+    SignInManager<User> signIn,
+    UserManager<User> users,
+    IPasswordHasher<User> hasher,
+    LoginThrottle throttle) : PageModel
+{
+    /// <summary>One message for every failure, so the form never tells whether an account exists or is locked.</summary>
+    public const string FailureMessage = "Email or password is incorrect. After several failed attempts an account is locked for a while; you can reset your password.";
+
+    [BindProperty]
+    public LoginInput Input { get; set; } = new();
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public IActionResult OnGet() =>
+        User.Identity?.IsAuthenticated == true ? LocalRedirect(SafeReturnUrl()) : Page();
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var email = Input.Email.Trim();
+        if (throttle.TryAcquire(users.NormalizeEmail(email)) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            ModelState.AddModelError(string.Empty, $"Too many login attempts for this account. Please wait {seconds} seconds and try again.");
+            var page = Page();
+            page.StatusCode = StatusCodes.Status429TooManyRequests;
+            return page;
+        }
+
+        var user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            // Cost the same as checking a real password, so timing does not reveal the account.
+            s_dummyHash ??= hasher.HashPassword(new User(), "not-a-real-password-" + Guid.NewGuid());
+            hasher.VerifyHashedPassword(new User(), s_dummyHash, Input.Password);
+            ModelState.AddModelError(string.Empty, FailureMessage);
+            return Page();
+        }
+
+        var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            return LocalRedirect(SafeReturnUrl());
+        }
+
+        ModelState.AddModelError(string.Empty, FailureMessage);
+        return Page();
+    }
+
+    private string SafeReturnUrl() =>
+        !string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/workspaces";
+
+    private static string? s_dummyHash;
+}
+
+public sealed class LoginInput
+{
+    [Required(ErrorMessage = "Enter your email address.")]
+    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+    [StringLength(256)]
+    public string Email { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter your password.")]
+    [StringLength(256)]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+
+    public bool RememberMe { get; set; }
+}

@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+using Kryptos.Connect.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Kryptos.Connect.Accounts.Pages;
+
+public sealed class ResetPasswordModel(UserManager<User> users, KryptosDbContext db, AccountEmails emails) : PageModel
+{
+    public const string InvalidLinkMessage = "This reset link is invalid or has expired. Ask for a new one.";
+
+    [BindProperty(SupportsGet = true)]
+    public string? UserId { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Code { get; set; }
+
+    [BindProperty]
+    [Required(ErrorMessage = "Choose a new password.")]
+    [StringLength(256, MinimumLength = 8, ErrorMessage = "Use between {2} and {1} characters.")]
+    [DataType(DataType.Password)]
+    public string NewPassword { get; set; } = "";
+
+    public IActionResult OnGet()
+    {
+        if (string.IsNullOrEmpty(UserId) || string.IsNullOrEmpty(Code))
+        {
+            ModelState.AddModelError(string.Empty, InvalidLinkMessage);
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var token = AccountEmails.Decode(Code);
+        var user = UserId is null ? null : await users.FindByIdAsync(UserId);
+        if (user is null || token is null)
+        {
+            ModelState.AddModelError(string.Empty, InvalidLinkMessage);
+            return Page();
+        }
+
+        var result = await users.ResetPasswordAsync(user, token, NewPassword);
+        if (!result.Succeeded)
+        {
+            foreach (var error in result.Errors)
+            {
+                ModelState.AddModelError(error.Code == "InvalidToken" ? string.Empty : nameof(NewPassword),
+                    error.Code == "InvalidToken" ? InvalidLinkMessage : error.Description);
+            }
+
+            return Page();
+        }
+
+        // The reset changed the security stamp (which also voids the link); end every session and
+        // lift a lockout, since the owner of the mailbox just proved who they are.
+        await db.UserSessions.EndAllAsync(user.Id);
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        await emails.SendPasswordChangedAsync(user, HttpContext.RequestAborted);
+        TempData["Status"] = "Your password was changed. Log in with the new one.";
+        return Redirect("/account/login");
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kryptos.Connect.Data;
+
+/// <summary>
+/// Applies migrations (never <c>EnsureCreated</c>) and, when asked, seeds the demo data, before the
+/// host starts listening. Hosted services start in registration order, so nothing else touches the
+/// database first.
+/// </summary>
+internal sealed partial class DatabaseInitializer(
+    IServiceProvider services,
+    IOptions<DatabaseOptions> options,
+    ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KryptosDbContext>();
+        if (options.Value.MigrateOnStart)
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                LogMigrating(logger, pending.Count);
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+        }
+
+        if (options.Value.SeedDemoData)
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} database migration(s)")]
+    private static partial void LogMigrating(ILogger logger, int count);
+}

@@ -1,0 +1,41 @@
+using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Portal.Audit;
+using Kryptos.Connect.Portal.Members;
+using Kryptos.Connect.Portal.Workspaces;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kryptos.Connect.Data;
+
+/// <summary>
+/// The one DbContext of the product. Entity configurations live beside their feature
+/// (<c>IEntityTypeConfiguration</c> classes) and are picked up from this assembly.
+/// Each database provider derives its own context type so that its migrations live apart
+/// (see docs/decisions/0002-one-context-type-per-provider.md).
+/// </summary>
+public class KryptosDbContext(DbContextOptions options)
+    : IdentityUserContext<User, Guid>(options), IDataProtectionKeyContext
+{
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+    public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
+    public DbSet<WorkspaceInvitation> WorkspaceInvitations => Set<WorkspaceInvitation>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<User>(user =>
+        {
+            user.ToTable("Users");
+            user.Property(u => u.DisplayName).HasMaxLength(User.DisplayNameMaxLength);
+            user.Property(u => u.Language).HasMaxLength(16);
+        });
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>>().ToTable("UserClaims");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>>().ToTable("UserLogins");
+        builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>>().ToTable("UserTokens");
+        builder.ApplyConfigurationsFromAssembly(typeof(KryptosDbContext).Assembly);
+    }
+}

@@ -1,0 +1,111 @@
+using Kryptos.Connect.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Kryptos.Connect.Hosting;
+
+public static class HostingExtensions
+{
+    /// <summary>Cross-cutting host services: logging, limits, Data Protection, problem details, rate limits.</summary>
+    public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var hosting = builder.Configuration.GetSection(HostingOptions.SectionName).Get<HostingOptions>() ?? new HostingOptions();
+
+        if (!builder.Environment.IsDevelopment())
+        {
+            // One JSON object per line: structured and easy to ship.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole();
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = hosting.MaxRequestBodyBytes;
+        });
+        services.Configure<FormOptions>(form =>
+        {
+            form.ValueLengthLimit = hosting.MaxFormValueBytes;
+            form.ValueCountLimit = 256;
+            form.MultipartBodyLengthLimit = hosting.MaxRequestBodyBytes;
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddProblemDetails();
+        services.AddScoped<PublicUrls>();
+
+        // Keys in the database: cookies and tokens survive restarts and are shared by every instance.
+        services.AddDataProtection()
+            .SetApplicationName("Kryptos.Connect")
+            .PersistKeysToDbContext<KryptosDbContext>();
+
+        services.AddKryptosRateLimiting(builder.Configuration);
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "kryptos.antiforgery";
+            antiforgery.Cookie.SecurePolicy = builder.Environment.IsDevelopment()
+                ? CookieSecurePolicy.SameAsRequest
+                : CookieSecurePolicy.Always;
+        });
+        return builder;
+    }
+
+    /// <summary>The request pipeline's front half, in order.</summary>
+    public static WebApplication UseHosting(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseDeveloperExceptionPage();
+        }
+        else
+        {
+            app.UseExceptionHandler("/error/500");
+            app.UseHsts();
+        }
+
+        app.UseSecurityHeaders();
+        app.UseRequestSizeLimit();
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary><c>/health/live</c> answers while the process runs; <c>/health/ready</c> checks the database.</summary>
+    public static WebApplication MapHealth(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+
+    /// <summary>
+    /// Refuses a declared body over the limit before anything reads it. Kestrel enforces the same
+    /// limit on streamed bodies; this also covers hosts without Kestrel's limits.
+    /// </summary>
+    private static void UseRequestSizeLimit(this WebApplication app)
+    {
+        var limit = app.Services.GetRequiredService<IOptions<HostingOptions>>().Value.MaxRequestBodyBytes;
+        app.Use(next => context =>
+        {
+            if (context.Request.ContentLength > limit)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+    }
+}

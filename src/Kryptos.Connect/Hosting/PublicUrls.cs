@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+
+namespace Kryptos.Connect.Hosting;
+
+/// <summary>
+/// Absolute links for mails. With <c>Hosting:PublicOrigin</c> set, links never depend on the
+/// request's Host header (which would allow password-reset poisoning behind a permissive proxy).
+/// </summary>
+public sealed class PublicUrls(IOptions<HostingOptions> options, IHttpContextAccessor http)
+{
+    public string Absolute(string pathAndQuery)
+    {
+        var origin = options.Value.PublicOrigin;
+        if (string.IsNullOrEmpty(origin))
+        {
+            var request = http.HttpContext?.Request ?? throw new InvalidOperationException("No request to take the origin from.");
+            origin = $"{request.Scheme}://{request.Host}";
+        }
+
+        return origin.TrimEnd('/') + pathAndQuery;
+    }
+}

@@ -1,0 +1,104 @@
+using System.ComponentModel.DataAnnotations;
+using Kryptos.Connect.Hosting;
+using Kryptos.Connect.Portal.Workspaces;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Kryptos.Connect.Portal.Members;
+
+public sealed class MembersModel(PublicUrls urls) : WorkspacePageModel
+{
+    public IReadOnlyList<MemberSummary> Members { get; private set; } = [];
+
+    public IReadOnlyList<WorkspaceInvitation> Pending { get; private set; } = [];
+
+    /// <summary>Roles the caller may hand out: admins cannot create owners.</summary>
+    public IEnumerable<WorkspaceRole> AssignableRoles =>
+        Enum.GetValues<WorkspaceRole>().Where(r => r != WorkspaceRole.Owner || Can(WorkspaceOperations.ManageOwners));
+
+    [BindProperty]
+    public InviteInput Invite { get; set; } = new();
+
+    public Task OnGetAsync() => LoadListsAsync();
+
+    public async Task<IActionResult> OnPostInviteAsync()
+    {
+        if (await AuthorizeAsync(WorkspaceOperations.ManageMembers) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!ModelState.IsValid)
+        {
+            await LoadListsAsync();
+            return Page();
+        }
+
+        var inviter = User.Identity?.Name ?? "A Kryptos user";
+        var result = await Workspaces.InviteAsync(Membership, Invite.Email, Invite.Role, inviter,
+            token => urls.Absolute($"/invitations/{token}"), HttpContext.RequestAborted);
+        if (!result.Succeeded)
+        {
+            ModelState.AddModelError("Invite.Email", result.Error!);
+            await LoadListsAsync();
+            return Page();
+        }
+
+        TempData["Status"] = $"Invitation sent to {Invite.Email.Trim()}.";
+        return RedirectToPage();
+    }
+
+    public Task<IActionResult> OnPostRevokeAsync(Guid invitationId) =>
+        ApplyAsync(() => Workspaces.RevokeInvitationAsync(Membership, invitationId, HttpContext.RequestAborted), "Invitation revoked.");
+
+    public Task<IActionResult> OnPostChangeRoleAsync(Guid memberId, WorkspaceRole role) =>
+        ApplyAsync(() => Workspaces.ChangeRoleAsync(Membership, memberId, role, HttpContext.RequestAborted), "Role changed.");
+
+    public async Task<IActionResult> OnPostRemoveAsync(Guid memberId)
+    {
+        var leaving = memberId == Membership.UserId;
+        var response = await ApplyAsync(() => Workspaces.RemoveMemberAsync(Membership, memberId, HttpContext.RequestAborted), leaving ? "You left the workspace." : "Member removed.");
+        return leaving && response is RedirectToPageResult ? Redirect("/workspaces") : response;
+    }
+
+    private async Task<IActionResult> ApplyAsync(Func<Task<WorkspaceResult>> change, string success)
+    {
+        if (await AuthorizeAsync(WorkspaceOperations.ManageMembers) is { } denied)
+        {
+            return denied;
+        }
+
+        var result = await change();
+        if (!result.Succeeded)
+        {
+            ModelState.Clear();
+            ModelState.AddModelError(string.Empty, result.Error!);
+            await LoadListsAsync();
+            var page = Page();
+            page.StatusCode = StatusCodes.Status400BadRequest;
+            return page;
+        }
+
+        TempData["Status"] = success;
+        return RedirectToPage();
+    }
+
+    private async Task LoadListsAsync()
+    {
+        Members = await Workspaces.ListMembersAsync(Workspace.Id, HttpContext.RequestAborted);
+        if (Can(WorkspaceOperations.ManageMembers))
+        {
+            Pending = await Workspaces.ListPendingInvitationsAsync(Workspace.Id, HttpContext.RequestAborted);
+        }
+    }
+}
+
+public sealed class InviteInput
+{
+    [Required(ErrorMessage = "Enter the email address to invite.")]
+    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+    [StringLength(256)]
+    public string Email { get; set; } = "";
+
+    [EnumDataType(typeof(WorkspaceRole), ErrorMessage = "Choose a role.")]
+    public WorkspaceRole Role { get; set; } = WorkspaceRole.Editor;
+}

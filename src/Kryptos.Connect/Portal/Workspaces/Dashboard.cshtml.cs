@@ -1,0 +1,20 @@
+using Kryptos.Connect.Accounts;
+using Microsoft.AspNetCore.Identity;
+
+namespace Kryptos.Connect.Portal.Workspaces;
+
+public sealed class DashboardModel(UserManager<User> users) : WorkspacePageModel
+{
+    public int MemberCount { get; private set; }
+
+    public int PendingInvitations { get; private set; }
+
+    public bool EmailConfirmed { get; private set; }
+
+    public async Task OnGetAsync()
+    {
+        MemberCount = (await Workspaces.ListMembersAsync(Workspace.Id, HttpContext.RequestAborted)).Count;
+        PendingInvitations = (await Workspaces.ListPendingInvitationsAsync(Workspace.Id, HttpContext.RequestAborted)).Count;
+        EmailConfirmed = (await users.GetUserAsync(User))?.EmailConfirmed == true;
+    }
+}

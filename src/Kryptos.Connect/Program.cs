@@ -1,0 +1,22 @@
+using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Data;
+using Kryptos.Connect.Hosting;
+using Kryptos.Connect.Portal;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddData();      // EF Core (SQLite by default), migrations before anything else starts, health checks
+builder.AddHosting();   // logging, limits, Data Protection keys in the database, rate limits, problem details
+builder.AddAccounts();  // ASP.NET Core Identity, sessions, email
+builder.AddPortal();    // Developer Portal pages: workspaces, members, audit log
+
+var app = builder.Build();
+
+app.UseHosting();
+app.MapHealth();
+app.MapPortal();
+
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;
