@@ -1,0 +1,78 @@
+using Kryptos.Connect.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Kryptos.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real host on a real SQLite file in a temporary folder, with mail going to a pickup folder the
+/// tests read. One factory is shared by a test class; every test makes its own users and workspaces,
+/// so no test depends on another's data.
+/// </summary>
+public class KryptosFactory : WebApplicationFactory<Program>
+{
+    public string Root { get; } = Directory.CreateTempSubdirectory("kryptos-tests-").FullName;
+
+    public LogCollector Logs { get; } = new();
+
+    public Mailbox Mailbox => new(Path.Combine(Root, "outbox"));
+
+    /// <summary>Extra settings for a derived factory (set in its constructor).</summary>
+    protected Dictionary<string, string?> Settings { get; } = new()
+    {
+        // Most tests are not about rate limits; LoginRateLimitTests uses the real defaults.
+        ["Accounts:LoginRateLimit:PermitsPerIp"] = "100000",
+        ["Accounts:LoginRateLimit:PermitsPerAccount"] = "100000",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Kryptos", $"Data Source={Path.Combine(Root, "kryptos.db")}");
+        builder.UseSetting("Email:PickupDirectory", Path.Combine(Root, "outbox"));
+        builder.UseSetting("Database:SeedDemoData", "false");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    /// <summary>Errors the host logged, to explain a failing test.</summary>
+    public string LoggedErrors => string.Join(Environment.NewLine, Logs.Messages.Where(m => m.StartsWith("Error", StringComparison.Ordinal) || m.StartsWith("Critical", StringComparison.Ordinal)));
+
+    /// <summary>A new browser-like client: cookies kept, redirects not followed, https like production.</summary>
+    public PortalClient NewClient() => new(CreateClient(new WebApplicationFactoryClientOptions
+    {
+        BaseAddress = new Uri("https://localhost"),
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+    }), () => LoggedErrors);
+
+    /// <summary>Runs <paramref name="action"/> against the database, for arranging and asserting.</summary>
+    public async Task<T> WithDbAsync<T>(Func<KryptosDbContext, Task<T>> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<KryptosDbContext>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is left in the temp folder; it does not affect other tests.
+        }
+    }
+}
