@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Kryptos.Connect.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -41,9 +42,14 @@ public static class HostingExtensions
         services.AddScoped<PublicUrls>();
 
         // Keys in the database: cookies and tokens survive restarts and are shared by every instance.
-        services.AddDataProtection()
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("Kryptos.Connect")
             .PersistKeysToDbContext<KryptosDbContext>();
+        if (!string.IsNullOrEmpty(hosting.DataProtectionCertificatePath))
+        {
+            dataProtection.ProtectKeysWithCertificate(X509CertificateLoader.LoadPkcs12FromFile(
+                hosting.DataProtectionCertificatePath, hosting.DataProtectionCertificatePassword));
+        }
 
         services.AddKryptosRateLimiting(builder.Configuration);
         services.AddAntiforgery(antiforgery =>

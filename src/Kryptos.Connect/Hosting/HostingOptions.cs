@@ -21,4 +21,12 @@ public sealed class HostingOptions
     /// <summary>Largest single form value, in bytes.</summary>
     [Range(1024, 10 * 1024 * 1024)]
     public int MaxFormValueBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// A PKCS#12 certificate that encrypts the Data Protection keys stored in the database. Leave
+    /// empty for local runs; set it in production so a database dump does not hold usable keys.
+    /// </summary>
+    public string? DataProtectionCertificatePath { get; set; }
+
+    public string? DataProtectionCertificatePassword { get; set; }
 }
