@@ -1,4 +1,5 @@
 using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Authorization;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
 using Kryptos.Connect.Portal;
@@ -8,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddData();      // EF Core (SQLite by default), migrations before anything else starts, health checks
 builder.AddHosting();   // logging, limits, Data Protection keys in the database, rate limits, problem details
 builder.AddAccounts();  // ASP.NET Core Identity, sessions, email
+builder.AddAuthorizationServer(); // OpenIddict: OAuth clients, grants, tokens
 builder.AddPortal();    // Developer Portal pages: workspaces, members, audit log
 
 var app = builder.Build();

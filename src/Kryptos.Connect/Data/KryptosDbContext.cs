@@ -1,4 +1,5 @@
 using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Authorization;
 using Kryptos.Connect.Portal.Audit;
 using Kryptos.Connect.Portal.Members;
 using Kryptos.Connect.Portal.Workspaces;
@@ -23,10 +24,15 @@ public class KryptosDbContext(DbContextOptions options)
     public DbSet<WorkspaceInvitation> WorkspaceInvitations => Set<WorkspaceInvitation>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
+    public DbSet<ClientSecret> ClientSecrets => Set<ClientSecret>();
+    public DbSet<OAuthGrant> OAuthGrants => Set<OAuthGrant>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        // OpenIddict's tables, with our entity types (OAuth clients carry their workspace).
+        builder.UseOpenIddict<OAuthClient, OAuthGrant, OAuthScope, OAuthToken, string>();
         builder.Entity<User>(user =>
         {
             user.ToTable("Users");

@@ -15,6 +15,7 @@ public static class PortalExtensions
         builder.Services.AddRazorPages(options => options.RootDirectory = "/");
         builder.Services.AddScoped<WorkspaceService>();
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<Clients.ClientService>();
         builder.Services.AddSingleton<IAuthorizationHandler, WorkspaceAuthorizationHandler>();
         builder.Services.AddScoped<Data.DemoData>();
         return builder;

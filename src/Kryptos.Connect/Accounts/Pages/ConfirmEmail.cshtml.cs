@@ -1,3 +1,4 @@
+using Kryptos.Connect.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,13 +15,13 @@ public sealed class ConfirmEmailModel(UserManager<User> users, SignInManager<Use
         var user = userId is null ? null : await users.FindByIdAsync(userId);
         if (user is null || token is null)
         {
-            return BadRequestPage();
+            return Page().WithStatus(StatusCodes.Status400BadRequest);
         }
 
         var result = await users.ConfirmEmailAsync(user, token);
         if (!result.Succeeded)
         {
-            return BadRequestPage();
+            return Page().WithStatus(StatusCodes.Status400BadRequest);
         }
 
         Confirmed = true;
@@ -33,10 +34,4 @@ public sealed class ConfirmEmailModel(UserManager<User> users, SignInManager<Use
         return Page();
     }
 
-    private PageResult BadRequestPage()
-    {
-        var page = Page();
-        page.StatusCode = StatusCodes.Status400BadRequest;
-        return page;
-    }
 }

@@ -40,9 +40,7 @@ public sealed class LoginModel(
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             ModelState.AddModelError(string.Empty, $"Too many login attempts for this account. Please wait {seconds} seconds and try again.");
-            var page = Page();
-            page.StatusCode = StatusCodes.Status429TooManyRequests;
-            return page;
+            return Page().WithStatus(StatusCodes.Status429TooManyRequests);
         }
 
         var user = await users.FindByEmailAsync(email);

@@ -11,4 +11,11 @@ public static class AuditActions
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberRemoved = "member.removed";
     public const string MemberLeft = "member.left";
+    public const string ClientCreated = "client.created";
+    public const string ClientUpdated = "client.updated";
+    public const string ClientDisabled = "client.disabled";
+    public const string ClientEnabled = "client.enabled";
+    public const string ClientDeleted = "client.deleted";
+    public const string ClientSecretRotated = "client.secret_rotated";
+    public const string ClientSecretRevoked = "client.secret_revoked";
 }

@@ -1,4 +1,5 @@
 using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Hosting;
 using Kryptos.Connect.Portal.Workspaces;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +15,7 @@ public sealed class AcceptModel(WorkspaceService workspaces, UserManager<User> u
     public async Task<IActionResult> OnGetAsync(string token)
     {
         Invitation = await FindPendingAsync(token);
-        return Invitation is null ? Status(StatusCodes.Status404NotFound) : Page();
+        return Invitation is null ? Page().WithStatus(StatusCodes.Status404NotFound) : Page();
     }
 
     public async Task<IActionResult> OnPostAsync(string token)
@@ -30,7 +31,7 @@ public sealed class AcceptModel(WorkspaceService workspaces, UserManager<User> u
         {
             ModelState.AddModelError(string.Empty, result.Error!);
             Invitation = await FindPendingAsync(token);
-            return Status(StatusCodes.Status400BadRequest);
+            return Page().WithStatus(StatusCodes.Status400BadRequest);
         }
 
         var invitation = await workspaces.FindInvitationAsync(token, HttpContext.RequestAborted);
@@ -45,10 +46,4 @@ public sealed class AcceptModel(WorkspaceService workspaces, UserManager<User> u
         return invitation is not null && invitation.IsPending(time.GetUtcNow()) ? invitation : null;
     }
 
-    private PageResult Status(int statusCode)
-    {
-        var page = Page();
-        page.StatusCode = statusCode;
-        return page;
-    }
 }

@@ -73,9 +73,7 @@ public sealed class MembersModel(PublicUrls urls) : WorkspacePageModel
             ModelState.Clear();
             ModelState.AddModelError(string.Empty, result.Error!);
             await LoadListsAsync();
-            var page = Page();
-            page.StatusCode = StatusCodes.Status400BadRequest;
-            return page;
+            return Page().WithStatus(StatusCodes.Status400BadRequest);
         }
 
         TempData["Status"] = success;

@@ -1,10 +1,13 @@
 using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Portal.Clients;
 using Microsoft.AspNetCore.Identity;
 
 namespace Kryptos.Connect.Portal.Workspaces;
 
-public sealed class DashboardModel(UserManager<User> users) : WorkspacePageModel
+public sealed class DashboardModel(UserManager<User> users, ClientService clients) : WorkspacePageModel
 {
+    public IReadOnlyList<ClientSummary> Clients { get; private set; } = [];
+
     public int MemberCount { get; private set; }
 
     public int PendingInvitations { get; private set; }
@@ -16,5 +19,6 @@ public sealed class DashboardModel(UserManager<User> users) : WorkspacePageModel
         MemberCount = (await Workspaces.ListMembersAsync(Workspace.Id, HttpContext.RequestAborted)).Count;
         PendingInvitations = (await Workspaces.ListPendingInvitationsAsync(Workspace.Id, HttpContext.RequestAborted)).Count;
         EmailConfirmed = (await users.GetUserAsync(User))?.EmailConfirmed == true;
+        Clients = await clients.ListAsync(Workspace.Id, HttpContext.RequestAborted);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Kryptos.Connect.Accounts;
 using Kryptos.Connect.Accounts.Email;
+using Kryptos.Connect.Authorization;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
 using Kryptos.Connect.Portal.Audit;
@@ -26,6 +27,7 @@ public sealed class WorkspaceService(
     AuditLog audit,
     IEmailSender email,
     ILookupNormalizer normalizer,
+    KryptosApplicationManager applications,
     TimeProvider time)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
@@ -139,7 +141,14 @@ public sealed class WorkspaceService(
             return WorkspaceResult.Fail("Your personal workspace holds your own portfolio and cannot be deleted.");
         }
 
-        // Members, invitations and the audit log go with it (cascade).
+        // OAuth clients go through OpenIddict so that their grants and tokens die with them;
+        // members, invitations and the audit log follow the workspace (cascade).
+        var clients = await db.OAuthClients.Where(c => c.WorkspaceId == membership.Workspace.Id).ToListAsync(cancellationToken);
+        foreach (var client in clients)
+        {
+            await applications.DeleteAsync(client, cancellationToken);
+        }
+
         await db.Workspaces.Where(w => w.Id == membership.Workspace.Id).ExecuteDeleteAsync(cancellationToken);
         return WorkspaceResult.Ok;
     }

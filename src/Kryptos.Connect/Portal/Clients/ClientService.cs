@@ -1,0 +1,304 @@
+using System.Text.Json;
+using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Authorization;
+using Kryptos.Connect.Data;
+using Kryptos.Connect.Hosting;
+using Kryptos.Connect.Portal.Audit;
+using Kryptos.Connect.Portal.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Kryptos.Connect.Portal.Clients;
+
+public sealed record ClientSummary(string ClientId, string Name, bool IsConfidential, bool IsDisabled, DateTimeOffset CreatedAt);
+
+/// <summary>A newly issued client secret: shown once, then only its hint remains.</summary>
+public sealed record IssuedSecret(string Value, string Hint);
+
+/// <summary>
+/// OAuth client registration and lifecycle. Clients are written through OpenIddict's application
+/// manager (which validates them and keeps its cache right), so the authorization server uses exactly
+/// these records. Every query is scoped to one workspace.
+/// </summary>
+public sealed class ClientService(
+    KryptosDbContext db,
+    KryptosApplicationManager applications,
+    AuditLog audit,
+    TimeProvider time)
+{
+    public const string ClientIdPrefix = "kc_";
+    public const string SecretPrefix = "kryptos_cs_";
+
+    public static readonly IReadOnlyDictionary<string, TimeSpan> GracePeriods = new Dictionary<string, TimeSpan>
+    {
+        ["none"] = TimeSpan.Zero,
+        ["1h"] = TimeSpan.FromHours(1),
+        ["24h"] = TimeSpan.FromHours(24),
+        ["7d"] = TimeSpan.FromDays(7),
+    };
+
+    public Task<List<ClientSummary>> ListAsync(Guid workspaceId, CancellationToken cancellationToken = default) =>
+        db.OAuthClients
+            .Where(c => c.WorkspaceId == workspaceId)
+            .OrderBy(c => c.DisplayName)
+            .Select(c => new ClientSummary(c.ClientId!, c.DisplayName!, c.ClientType == ClientTypes.Confidential, c.IsDisabled, c.CreatedAt))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>The client <paramref name="clientId"/> of workspace <paramref name="workspaceId"/>, or null (also when it belongs to another workspace).</summary>
+    public Task<OAuthClient?> FindAsync(Guid workspaceId, string clientId, CancellationToken cancellationToken = default) =>
+        db.OAuthClients
+            .Include(c => c.Secrets)
+            .SingleOrDefaultAsync(c => c.WorkspaceId == workspaceId && c.ClientId == clientId, cancellationToken);
+
+    public async Task<(OAuthClient Client, IssuedSecret? Secret)> CreateAsync(WorkspaceMembership membership, User creator, ClientRegistration registration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        ArgumentNullException.ThrowIfNull(creator);
+        ArgumentNullException.ThrowIfNull(registration);
+        EnsureAllowed(membership, creator);
+
+        var now = time.GetUtcNow();
+        var client = new OAuthClient
+        {
+            WorkspaceId = membership.Workspace.Id,
+            CreatedByUserId = creator.Id,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = ClientIdPrefix + SecureTokens.CreateIdentifier(),
+            ClientType = registration.IsConfidential ? ClientTypes.Confidential : ClientTypes.Public,
+            ApplicationType = registration.IsConfidential ? ApplicationTypes.Web : ApplicationTypes.Native,
+            ConsentType = ConsentTypes.Explicit,
+            ClientSecret = registration.IsConfidential ? KryptosApplicationManager.SecretsLiveInTheirOwnTable : null,
+        };
+        Apply(descriptor, registration);
+        await applications.PopulateAsync(client, descriptor, cancellationToken);
+        client.AllowedOrigins = JsonSerializer.Serialize(registration.AllowedOrigins);
+
+        IssuedSecret? secret = null;
+        if (registration.IsConfidential)
+        {
+            secret = AddSecret(client, creator.Id, now);
+        }
+
+        audit.Record(membership.Workspace.Id, AuditActions.ClientCreated,
+            $"Created {(registration.IsConfidential ? "confidential" : "public")} client \"{registration.Name}\" ({descriptor.ClientId})");
+        // The store saves the client, its first secret and the audit event in one SaveChanges.
+        await applications.CreateAsync(client, cancellationToken);
+        return (client, secret);
+    }
+
+    public async Task UpdateAsync(WorkspaceMembership membership, OAuthClient client, ClientRegistration registration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(registration);
+        EnsureAllowed(membership);
+
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(descriptor, client, cancellationToken);
+        Apply(descriptor, registration);
+        client.AllowedOrigins = JsonSerializer.Serialize(registration.AllowedOrigins);
+        client.UpdatedAt = time.GetUtcNow();
+        audit.Record(membership.Workspace.Id, AuditActions.ClientUpdated, $"Updated client \"{registration.Name}\" ({client.ClientId})");
+        await applications.UpdateAsync(client, descriptor, cancellationToken);
+    }
+
+    public async Task SetDisabledAsync(WorkspaceMembership membership, OAuthClient client, bool disabled, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        ArgumentNullException.ThrowIfNull(client);
+        EnsureAllowed(membership);
+        if (client.IsDisabled == disabled)
+        {
+            return;
+        }
+
+        client.IsDisabled = disabled;
+        client.UpdatedAt = time.GetUtcNow();
+        audit.Record(membership.Workspace.Id, disabled ? AuditActions.ClientDisabled : AuditActions.ClientEnabled,
+            $"{(disabled ? "Disabled" : "Enabled")} client \"{client.DisplayName}\" ({client.ClientId})");
+        await applications.UpdateAsync(client, cancellationToken);
+    }
+
+    /// <summary>Deletes the client; OpenIddict's store deletes its grants and tokens with it.</summary>
+    public async Task DeleteAsync(WorkspaceMembership membership, OAuthClient client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        ArgumentNullException.ThrowIfNull(client);
+        EnsureAllowed(membership);
+        audit.Record(membership.Workspace.Id, AuditActions.ClientDeleted, $"Deleted client \"{client.DisplayName}\" ({client.ClientId})");
+        await applications.DeleteAsync(client, cancellationToken);
+    }
+
+    /// <summary>
+    /// Issues a new secret. Every secret active before keeps working for <paramref name="gracePeriod"/>
+    /// (never longer than it would have anyway), then stops — zero-downtime rotation.
+    /// </summary>
+    public async Task<IssuedSecret> RotateSecretAsync(WorkspaceMembership membership, User actor, OAuthClient client, TimeSpan gracePeriod, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        ArgumentNullException.ThrowIfNull(client);
+        EnsureAllowed(membership, actor);
+        if (client.ClientType != ClientTypes.Confidential)
+        {
+            throw new InvalidOperationException("Public clients have no secret.");
+        }
+
+        var now = time.GetUtcNow();
+        var until = now + gracePeriod;
+        foreach (var previous in client.Secrets.Where(s => s.IsActive(now)))
+        {
+            if (gracePeriod == TimeSpan.Zero)
+            {
+                previous.RevokedAt = now;
+            }
+            else if (previous.ExpiresAt is null || previous.ExpiresAt > until)
+            {
+                previous.ExpiresAt = until;
+            }
+        }
+
+        var secret = AddSecret(client, actor.Id, now);
+        client.UpdatedAt = now;
+        var grace = gracePeriod == TimeSpan.Zero ? "no grace period" : $"a grace period of {Describe(gracePeriod)}";
+        audit.Record(membership.Workspace.Id, AuditActions.ClientSecretRotated,
+            $"Rotated the secret of client \"{client.DisplayName}\" ({client.ClientId}) with {grace}; new secret …{secret.Hint}");
+        await db.SaveChangesAsync(cancellationToken);
+        return secret;
+    }
+
+    public async Task<WorkspaceResult> RevokeSecretAsync(WorkspaceMembership membership, OAuthClient client, Guid secretId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        ArgumentNullException.ThrowIfNull(client);
+        EnsureAllowed(membership);
+        var now = time.GetUtcNow();
+        var secret = client.Secrets.SingleOrDefault(s => s.Id == secretId);
+        if (secret is null || !secret.IsActive(now))
+        {
+            return WorkspaceResult.Fail("That secret is no longer active.");
+        }
+
+        if (client.Secrets.Count(s => s.IsActive(now)) == 1)
+        {
+            return WorkspaceResult.Fail("This is the client's only active secret. Rotate first, then revoke the old one.");
+        }
+
+        secret.RevokedAt = now;
+        audit.Record(membership.Workspace.Id, AuditActions.ClientSecretRevoked,
+            $"Revoked secret …{secret.Hint} of client \"{client.DisplayName}\" ({client.ClientId})");
+        await db.SaveChangesAsync(cancellationToken);
+        return WorkspaceResult.Ok;
+    }
+
+    /// <summary>The scopes a client registered, read back from its OpenIddict permissions.</summary>
+    public static List<string> RegisteredScopes(OAuthClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var permissions = client.Permissions is null ? [] : JsonSerializer.Deserialize<List<string>>(client.Permissions) ?? [];
+        var scopes = new HashSet<string>(StringComparer.Ordinal) { Authorization.Scopes.OpenId };
+        foreach (var permission in permissions)
+        {
+            if (permission.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal))
+            {
+                scopes.Add(permission[Permissions.Prefixes.Scope.Length..]);
+            }
+            else if (permission == Permissions.GrantTypes.RefreshToken)
+            {
+                scopes.Add(Authorization.Scopes.OfflineAccess);
+            }
+        }
+
+        return [.. Authorization.Scopes.All.Select(s => s.Name).Where(scopes.Contains)];
+    }
+
+    public static List<string> Origins(OAuthClient client) =>
+        string.IsNullOrEmpty(client?.AllowedOrigins) ? [] : JsonSerializer.Deserialize<List<string>>(client.AllowedOrigins) ?? [];
+
+    public static string Describe(TimeSpan period) =>
+        period.TotalDays >= 1 ? $"{period.TotalDays:0} day{(period.TotalDays == 1 ? "" : "s")}" : $"{period.TotalHours:0} hour{(period.TotalHours == 1 ? "" : "s")}";
+
+    /// <summary>
+    /// Writes the registration into OpenIddict's descriptor: redirect URIs and the permissions that
+    /// decide what the authorization server lets this client do. PKCE is required for every client.
+    /// </summary>
+    private static void Apply(OpenIddictApplicationDescriptor descriptor, ClientRegistration registration)
+    {
+        descriptor.DisplayName = registration.Name;
+        descriptor.RedirectUris.Clear();
+        foreach (var uri in registration.RedirectUris)
+        {
+            descriptor.RedirectUris.Add(new Uri(uri, UriKind.Absolute));
+        }
+
+        descriptor.PostLogoutRedirectUris.Clear();
+        foreach (var uri in registration.PostLogoutRedirectUris)
+        {
+            descriptor.PostLogoutRedirectUris.Add(new Uri(uri, UriKind.Absolute));
+        }
+
+        descriptor.Permissions.Clear();
+        descriptor.Permissions.UnionWith(
+        [
+            Permissions.Endpoints.Authorization,
+            Permissions.Endpoints.PushedAuthorization,
+            Permissions.Endpoints.Token,
+            Permissions.Endpoints.EndSession,
+            Permissions.Endpoints.Revocation,
+            Permissions.GrantTypes.AuthorizationCode,
+            Permissions.ResponseTypes.Code,
+        ]);
+        if (descriptor.ClientType == ClientTypes.Confidential)
+        {
+            // Introspection needs an authenticated client (RFC 7662 §2.1).
+            descriptor.Permissions.Add(Permissions.Endpoints.Introspection);
+        }
+
+        foreach (var scope in registration.Scopes)
+        {
+            if (scope == Authorization.Scopes.OfflineAccess)
+            {
+                descriptor.Permissions.Add(Permissions.GrantTypes.RefreshToken);
+            }
+            else if (scope != Authorization.Scopes.OpenId)
+            {
+                descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+            }
+        }
+
+        descriptor.Requirements.Clear();
+        descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+    }
+
+    private static IssuedSecret AddSecret(OAuthClient client, Guid userId, DateTimeOffset now)
+    {
+        var value = SecretPrefix + SecureTokens.Create();
+        var hint = value[^4..];
+        client.Secrets.Add(new ClientSecret
+        {
+            ApplicationId = client.Id ?? "",
+            Hash = SecureTokens.Hash(value),
+            Hint = hint,
+            CreatedAt = now,
+            CreatedByUserId = userId,
+        });
+        return new IssuedSecret(value, hint);
+    }
+
+    private static void EnsureAllowed(WorkspaceMembership membership, User? issuer = null)
+    {
+        if (!membership.Can(WorkspaceOperations.ManageClients))
+        {
+            throw new InvalidOperationException("The caller may not manage OAuth clients in this workspace.");
+        }
+
+        if (issuer is not null && !issuer.EmailConfirmed)
+        {
+            throw new InvalidOperationException("Only verified accounts can issue client credentials.");
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Authorization;
+using Kryptos.Connect.Hosting;
+using Kryptos.Connect.Portal.Workspaces;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Kryptos.Connect.Portal.Clients;
+
+public sealed class DetailsModel(ClientService clients, UserManager<User> users, TimeProvider time) : WorkspacePageModel
+{
+    public const string NewSecretKey = "Clients.NewSecret";
+    public const string JustCreatedKey = "Clients.JustCreated";
+
+    public OAuthClient Client { get; private set; } = null!;
+
+    [BindProperty]
+    public ClientForm Form { get; set; } = new();
+
+    [BindProperty]
+    public string? DeleteConfirmation { get; set; }
+
+    /// <summary>A secret issued by the previous request, shown on this page once.</summary>
+    public string? NewSecret { get; private set; }
+
+    public bool JustCreated { get; private set; }
+
+    public DateTimeOffset Now { get; } = time.GetUtcNow();
+
+    public bool IsConfidential => Client.ClientType == ClientTypes.Confidential;
+
+    public IEnumerable<ClientSecret> Secrets => Client.Secrets
+        .Where(s => s.IsActive(Now) || s.CreatedAt > Now.AddDays(-30))
+        .OrderByDescending(s => s.CreatedAt);
+
+    public int ActiveSecretCount => Client.Secrets.Count(s => s.IsActive(Now));
+
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        await base.OnPageHandlerExecutionAsync(context, async () =>
+        {
+            // Another workspace's client is a 404, like a client that does not exist.
+            var client = await clients.FindAsync(Workspace.Id, RouteData.Values["clientId"]?.ToString() ?? "", HttpContext.RequestAborted);
+            if (client is null)
+            {
+                context.Result = NotFound();
+                return null!;
+            }
+
+            Client = client;
+            return await next();
+        });
+    }
+
+    public IActionResult OnGet()
+    {
+        NewSecret = TempData[NewSecretKey] as string;
+        JustCreated = TempData[JustCreatedKey] is true;
+        if (NewSecret is not null)
+        {
+            // Never keep the page that shows a secret in any cache.
+            Response.Headers.CacheControl = "no-store";
+        }
+
+        Form = ToForm(Client);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (await AuthorizeAsync(WorkspaceOperations.ManageClients) is { } denied)
+        {
+            return denied;
+        }
+
+        ModelState.Remove(nameof(DeleteConfirmation));
+        Form.Type = IsConfidential ? ClientTypes.Confidential : ClientTypes.Public;
+        var (registration, errors) = ClientRegistration.From(Form);
+        foreach (var (field, message) in errors)
+        {
+            ModelState.AddModelError($"Form.{field}", message);
+        }
+
+        if (!ModelState.IsValid || registration is null)
+        {
+            return Page().WithStatus(StatusCodes.Status400BadRequest);
+        }
+
+        await clients.UpdateAsync(Membership, Client, registration, HttpContext.RequestAborted);
+        TempData["Status"] = "Client saved.";
+        return RedirectToPage();
+    }
+
+    public Task<IActionResult> OnPostDisableAsync() => SetDisabledAsync(true);
+
+    public Task<IActionResult> OnPostEnableAsync() => SetDisabledAsync(false);
+
+    public async Task<IActionResult> OnPostRotateAsync(string? grace)
+    {
+        if (await AuthorizeAsync(WorkspaceOperations.ManageClients) is { } denied)
+        {
+            return denied;
+        }
+
+        Form = ToForm(Client);
+        ModelState.Clear();
+        var user = await users.GetUserAsync(User);
+        if (!IsConfidential || grace is null || !ClientService.GracePeriods.TryGetValue(grace, out var period))
+        {
+            ModelState.AddModelError(string.Empty, IsConfidential ? "Choose a grace period." : "Public clients have no secret to rotate.");
+            return Page().WithStatus(StatusCodes.Status400BadRequest);
+        }
+
+        if (user?.EmailConfirmed != true)
+        {
+            ModelState.AddModelError(string.Empty, "Verify your email address before issuing client secrets.");
+            return Page().WithStatus(StatusCodes.Status403Forbidden);
+        }
+
+        var secret = await clients.RotateSecretAsync(Membership, user, Client, period, HttpContext.RequestAborted);
+        TempData[NewSecretKey] = secret.Value;
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostRevokeSecretAsync(Guid secretId)
+    {
+        if (await AuthorizeAsync(WorkspaceOperations.ManageClients) is { } denied)
+        {
+            return denied;
+        }
+
+        Form = ToForm(Client);
+        ModelState.Clear();
+        var result = await clients.RevokeSecretAsync(Membership, Client, secretId, HttpContext.RequestAborted);
+        if (!result.Succeeded)
+        {
+            ModelState.AddModelError(string.Empty, result.Error!);
+            return Page().WithStatus(StatusCodes.Status400BadRequest);
+        }
+
+        TempData["Status"] = "Secret revoked. It stopped working at once.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync()
+    {
+        if (await AuthorizeAsync(WorkspaceOperations.ManageClients) is { } denied)
+        {
+            return denied;
+        }
+
+        Form = ToForm(Client);
+        ModelState.Clear();
+        if (!string.Equals(DeleteConfirmation?.Trim(), Client.DisplayName, StringComparison.Ordinal))
+        {
+            ModelState.AddModelError(nameof(DeleteConfirmation), "Type the client name exactly as shown to confirm.");
+            return Page().WithStatus(StatusCodes.Status400BadRequest);
+        }
+
+        await clients.DeleteAsync(Membership, Client, HttpContext.RequestAborted);
+        TempData["Status"] = $"Client \"{Client.DisplayName}\" was deleted, with its grants and tokens.";
+        return Redirect($"/workspaces/{Workspace.Id}/clients");
+    }
+
+    private async Task<IActionResult> SetDisabledAsync(bool disabled)
+    {
+        if (await AuthorizeAsync(WorkspaceOperations.ManageClients) is { } denied)
+        {
+            return denied;
+        }
+
+        await clients.SetDisabledAsync(Membership, Client, disabled, HttpContext.RequestAborted);
+        TempData["Status"] = disabled ? "Client disabled." : "Client enabled.";
+        return RedirectToPage();
+    }
+
+    private static ClientForm ToForm(OAuthClient client) => new()
+    {
+        Name = client.DisplayName ?? "",
+        Type = client.ClientType ?? ClientTypes.Confidential,
+        RedirectUris = string.Join('\n', Json(client.RedirectUris)),
+        PostLogoutRedirectUris = string.Join('\n', Json(client.PostLogoutRedirectUris)),
+        AllowedOrigins = string.Join('\n', ClientService.Origins(client)),
+        Scopes = ClientService.RegisteredScopes(client),
+    };
+
+    private static List<string> Json(string? array) =>
+        string.IsNullOrEmpty(array) ? [] : System.Text.Json.JsonSerializer.Deserialize<List<string>>(array) ?? [];
+}
