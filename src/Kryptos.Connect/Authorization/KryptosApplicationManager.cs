@@ -23,11 +23,8 @@ public sealed class KryptosApplicationManager(
     TimeProvider time)
     : OpenIddictApplicationManager<OAuthClient>(cache, logger, options, store)
 {
-    /// <summary>
-    /// What OpenIddict's own secret column holds for a confidential client. It is never a valid
-    /// secret: <see cref="ValidateClientSecretAsync(OAuthClient, string, CancellationToken)"/> ignores it.
-    /// </summary>
-    public const string SecretsLiveInTheirOwnTable = "kryptos:client-secrets-table";
+    // OpenIddict's own secret column holds the hash of a random value that was never shown to
+    // anyone; it plays no part in validation.
 
     public override async ValueTask<bool> ValidateClientSecretAsync(OAuthClient application, string secret, CancellationToken cancellationToken = default)
     {

@@ -14,6 +14,16 @@ public sealed class PortalClient(HttpClient http, Func<string>? serverErrors = n
 
     public HttpClient Http { get; } = http;
 
+    /// <summary>What the server logged as errors so far, to explain an unexpected status.</summary>
+    public string ServerErrors => serverErrors?.Invoke() ?? "";
+
+    /// <summary>Asserts a status code and, when it differs, shows the server's logged errors.</summary>
+    public void AssertStatus(HttpStatusCode expected, HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        Assert.True(expected == response.StatusCode, $"Expected {(int)expected} but got {(int)response.StatusCode} from {response.RequestMessage?.RequestUri}.{Environment.NewLine}{ServerErrors}");
+    }
+
     /// <summary>GETs a page and expects 200.</summary>
     public async Task<IHtmlDocument> GetPageAsync(string url)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Kryptos.Connect.Accounts;
 using Kryptos.Connect.Authorization;
+using OpenIddict.Core;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
 using Kryptos.Connect.Portal.Audit;
@@ -23,7 +24,7 @@ public sealed record IssuedSecret(string Value, string Hint);
 /// </summary>
 public sealed class ClientService(
     KryptosDbContext db,
-    KryptosApplicationManager applications,
+    OpenIddictApplicationManager<OAuthClient> applications,
     AuditLog audit,
     TimeProvider time)
 {
@@ -72,7 +73,6 @@ public sealed class ClientService(
             ClientType = registration.IsConfidential ? ClientTypes.Confidential : ClientTypes.Public,
             ApplicationType = registration.IsConfidential ? ApplicationTypes.Web : ApplicationTypes.Native,
             ConsentType = ConsentTypes.Explicit,
-            ClientSecret = registration.IsConfidential ? KryptosApplicationManager.SecretsLiveInTheirOwnTable : null,
         };
         Apply(descriptor, registration);
         await applications.PopulateAsync(client, descriptor, cancellationToken);
@@ -87,7 +87,9 @@ public sealed class ClientService(
         audit.Record(membership.Workspace.Id, AuditActions.ClientCreated,
             $"Created {(registration.IsConfidential ? "confidential" : "public")} client \"{registration.Name}\" ({descriptor.ClientId})");
         // The store saves the client, its first secret and the audit event in one SaveChanges.
-        await applications.CreateAsync(client, cancellationToken);
+        // OpenIddict insists on a secret of its own for a confidential client; it gets a random one
+        // that nobody ever sees (KryptosApplicationManager checks the ClientSecrets table instead).
+        await applications.CreateAsync(client, registration.IsConfidential ? SecureTokens.Create() : null, cancellationToken);
         return (client, secret);
     }
 
@@ -274,18 +276,21 @@ public sealed class ClientService(
         descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
     }
 
-    private static IssuedSecret AddSecret(OAuthClient client, Guid userId, DateTimeOffset now)
+    private IssuedSecret AddSecret(OAuthClient client, Guid userId, DateTimeOffset now)
     {
         var value = SecretPrefix + SecureTokens.Create();
         var hint = value[^4..];
-        client.Secrets.Add(new ClientSecret
+        var secret = new ClientSecret
         {
-            ApplicationId = client.Id ?? "",
+            ApplicationId = client.Id!,
             Hash = SecureTokens.Hash(value),
             Hint = hint,
             CreatedAt = now,
             CreatedByUserId = userId,
-        });
+        };
+        // Added explicitly: its key is set already, so change tracking alone would take it for an existing row.
+        db.ClientSecrets.Add(secret);
+        client.Secrets.Add(secret);
         return new IssuedSecret(value, hint);
     }
 

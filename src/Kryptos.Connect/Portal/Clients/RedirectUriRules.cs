@@ -31,7 +31,8 @@ public static class RedirectUriRules
             return $"\"{value}\" contains a space.";
         }
 
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri))
+        // On Unix "/callback" parses as an absolute file URI; an absolute URI starts with its scheme.
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || !value.StartsWith(uri.Scheme + ":", StringComparison.OrdinalIgnoreCase))
         {
             return $"\"{value}\" is not an absolute URI.";
         }
@@ -84,7 +85,8 @@ public static class RedirectUriRules
             return $"\"{value}\" contains a wildcard; list each origin.";
         }
 
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            || !value.StartsWith(uri.Scheme + ":", StringComparison.OrdinalIgnoreCase))
         {
             return $"\"{value}\" is not an origin such as https://app.example.com.";
         }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Kryptos.Connect.Accounts;
 using Kryptos.Connect.Accounts.Email;
 using Kryptos.Connect.Authorization;
+using OpenIddict.Core;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
 using Kryptos.Connect.Portal.Audit;
@@ -27,7 +28,7 @@ public sealed class WorkspaceService(
     AuditLog audit,
     IEmailSender email,
     ILookupNormalizer normalizer,
-    KryptosApplicationManager applications,
+    OpenIddictApplicationManager<OAuthClient> applications,
     TimeProvider time)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
