@@ -9,13 +9,14 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddData();      // EF Core (SQLite by default), migrations before anything else starts, health checks
 builder.AddHosting();   // logging, limits, Data Protection keys in the database, rate limits, problem details
 builder.AddAccounts();  // ASP.NET Core Identity, sessions, email
-builder.AddAuthorizationServer(); // OpenIddict: OAuth clients, grants, tokens
+builder.AddAuthorizationServer(); // OpenID Connect provider (OpenIddict) at /oidc: clients, grants, tokens, keys
 builder.AddPortal();    // Developer Portal pages: workspaces, members, audit log
 
 var app = builder.Build();
 
 app.UseHosting();
 app.MapHealth();
+app.MapAuthorizationServer();
 app.MapPortal();
 
 app.Run();

@@ -1,24 +1,105 @@
+using Kryptos.Connect.Authorization.Keys;
 using Kryptos.Connect.Data;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Kryptos.Connect.Authorization;
 
 public static class AuthorizationServerExtensions
 {
     /// <summary>
-    /// OpenIddict's core: applications (OAuth clients), authorizations (grants), scopes and tokens
-    /// stored in <see cref="KryptosDbContext"/> with our entity types.
+    /// The OpenID Connect provider, all of its wiring in one place: OpenIddict core (clients, grants,
+    /// tokens and scopes in <see cref="KryptosDbContext"/>) then the server (endpoints under /oidc,
+    /// flows, PKCE, lifetimes, keys). The protocol decisions of the endpoints live in
+    /// <see cref="AuthorizationEndpoints"/>.
     /// </summary>
     public static WebApplicationBuilder AddAuthorizationServer(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOpenIddict()
+        var services = builder.Services;
+        services.AddOptions<AuthorizationServerOptions>().BindConfiguration(AuthorizationServerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.RefreshTokenAbsoluteLifetime >= o.RefreshTokenLifetime, "Authorization:RefreshTokenAbsoluteLifetime must not be shorter than RefreshTokenLifetime.")
+            .Validate(o => o.Keys.PublishAhead < o.Keys.RotationPeriod, "Authorization:Keys:PublishAhead must be shorter than RotationPeriod.")
+            .ValidateOnStart();
+        services.AddOptions<ServerKeyOptions>().BindConfiguration(AuthorizationServerOptions.SectionName + ":Keys");
+        var settings = builder.Configuration.GetSection(AuthorizationServerOptions.SectionName).Get<AuthorizationServerOptions>() ?? new AuthorizationServerOptions();
+
+        services.AddSingleton<ServerKeyRing>();
+        services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyRing>());
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyRing>());
+        services.AddHostedService<ServerKeyRingRefresher>();
+        services.AddScoped<ConsentService>();
+
+        services.AddOpenIddict()
             .AddCore(core =>
             {
                 core.UseEntityFrameworkCore()
                     .UseDbContext<KryptosDbContext>()
                     .ReplaceDefaultEntities<OAuthClient, OAuthGrant, OAuthScope, OAuthToken, string>();
                 core.ReplaceApplicationManager<OAuthClient, KryptosApplicationManager>();
+            })
+            .AddServer(server =>
+            {
+                // Endpoint paths are relative to {base}/oidc/, which is also the issuer (IssuerUnderOidc).
+                server.SetAuthorizationEndpointUris("auth")
+                    .SetPushedAuthorizationEndpointUris("par")
+                    .SetTokenEndpointUris("token")
+                    .SetUserInfoEndpointUris("userinfo")
+                    .SetRevocationEndpointUris("token/revocation")
+                    .SetIntrospectionEndpointUris("token/introspection")
+                    .SetJsonWebKeySetEndpointUris("jwks")
+                    .SetEndSessionEndpointUris("session/end")
+                    .SetConfigurationEndpointUris(".well-known/openid-configuration", ".well-known/oauth-authorization-server");
+
+                // Authorization code (+ refresh). No implicit, hybrid, password or client credentials.
+                server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow();
+
+                // PKCE for every client, S256 only: "plain" is neither advertised nor accepted.
+                server.RequireProofKeyForCodeExchange();
+                server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+
+                // A refresh token works once; reusing one (after a zero leeway) revokes the whole grant.
+                server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+
+                server.SetAuthorizationCodeLifetime(settings.AuthorizationCodeLifetime)
+                    .SetAccessTokenLifetime(settings.AccessTokenLifetime)
+                    .SetIdentityTokenLifetime(settings.IdentityTokenLifetime)
+                    .SetRefreshTokenLifetime(settings.RefreshTokenLifetime);
+
+                server.RegisterScopes([.. Scopes.All.Select(s => s.Name)]);
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Locale, Claims.UpdatedAt,
+                    Claims.Email, Claims.EmailVerified, KryptosClaims.WorkspaceId);
+
+                // Access tokens are signed JWTs that resource servers can read; codes and refresh
+                // tokens stay encrypted. Keys come from the database (ServerKeyRing).
+                server.DisableAccessTokenEncryption();
+
+                server.AddEventHandler(IssuerUnderOidc.Descriptor);
+                server.AddEventHandler(RejectDisabledClients.AuthorizationDescriptor);
+                server.AddEventHandler(RejectDisabledClients.PushedAuthorizationDescriptor);
+                server.AddEventHandler(RejectDisabledClients.TokenDescriptor);
+
+                var aspNetCore = server.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    .EnableErrorPassthrough();
+                if (builder.Environment.IsDevelopment())
+                {
+                    // `dotnet run` serves plain http on localhost; everywhere else tokens need https.
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
             });
         return builder;
+    }
+
+    public static WebApplication MapAuthorizationServer(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        AuthorizationEndpoints.Map(app);
+        return app;
     }
 }

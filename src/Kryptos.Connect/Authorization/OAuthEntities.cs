@@ -34,6 +34,12 @@ public sealed class OAuthClient : OpenIddictEntityFrameworkCoreApplication<strin
 public sealed class OAuthGrant : OpenIddictEntityFrameworkCoreAuthorization<string, OAuthClient, OAuthToken>
 {
     public OAuthGrant() => Id = Guid.CreateVersion7().ToString();
+
+    /// <summary>The one workspace of the user that the client may read.</summary>
+    public Guid? WorkspaceId { get; set; }
+
+    /// <summary>When a token of this grant was last issued or refreshed.</summary>
+    public DateTimeOffset? LastUsedAt { get; set; }
 }
 
 public sealed class OAuthToken : OpenIddictEntityFrameworkCoreToken<string, OAuthClient, OAuthGrant>
@@ -77,6 +83,16 @@ internal sealed class OAuthClientConfiguration : IEntityTypeConfiguration<OAuthC
         builder.Property(c => c.AllowedOrigins).HasMaxLength(4000);
         builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.Secrets).WithOne().HasForeignKey(s => s.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class OAuthGrantConfiguration : IEntityTypeConfiguration<OAuthGrant>
+{
+    public void Configure(EntityTypeBuilder<OAuthGrant> builder)
+    {
+        builder.HasIndex(g => new { g.Subject, g.WorkspaceId });
+        // Deleting a workspace revokes what was granted on it; the grant rows go with it.
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(g => g.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

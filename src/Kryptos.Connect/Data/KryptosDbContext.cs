@@ -27,6 +27,7 @@ public class KryptosDbContext(DbContextOptions options)
     public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
     public DbSet<ClientSecret> ClientSecrets => Set<ClientSecret>();
     public DbSet<OAuthGrant> OAuthGrants => Set<OAuthGrant>();
+    public DbSet<Authorization.Keys.ServerKey> ServerKeys => Set<Authorization.Keys.ServerKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

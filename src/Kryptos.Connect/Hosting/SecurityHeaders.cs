@@ -4,11 +4,15 @@ namespace Kryptos.Connect.Hosting;
 /// Headers every response carries: no framing (clickjacking on login and consent), no referrer
 /// (tokens and codes in URLs never leak), no third-party resources, no MIME sniffing.
 /// </summary>
+/// <remarks>
+/// No <c>form-action</c>: browsers apply it to the redirects that follow a form post, and the login
+/// and consent forms end, by design, in a redirect to the client's registered redirect URI.
+/// </remarks>
 internal static class SecurityHeaders
 {
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
-        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use(next => context =>

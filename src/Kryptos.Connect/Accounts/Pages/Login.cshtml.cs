@@ -24,8 +24,12 @@ public sealed class LoginModel(
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>Set by the authorization endpoint for prompt=login and max_age: log in again even with a session.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Reauth { get; set; }
+
     public IActionResult OnGet() =>
-        User.Identity?.IsAuthenticated == true ? LocalRedirect(SafeReturnUrl()) : Page();
+        User.Identity?.IsAuthenticated == true && !Reauth ? LocalRedirect(SafeReturnUrl()) : Page();
 
     public async Task<IActionResult> OnPostAsync()
     {

@@ -170,6 +170,42 @@ namespace Kryptos.Connect.Data.Migrations.Sqlite
                     b.ToTable("ClientSecrets");
                 });
 
+            modelBuilder.Entity("Kryptos.Connect.Authorization.Keys.ServerKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ActivatesAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedKey")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RetiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Use")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Use", "ActivatesAt")
+                        .IsUnique();
+
+                    b.ToTable("ServerKeys");
+                });
+
             modelBuilder.Entity("Kryptos.Connect.Authorization.OAuthClient", b =>
                 {
                     b.Property<string>("Id")
@@ -273,6 +309,9 @@ namespace Kryptos.Connect.Data.Migrations.Sqlite
                     b.Property<DateTime?>("CreationDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Properties")
                         .HasColumnType("TEXT");
 
@@ -291,7 +330,14 @@ namespace Kryptos.Connect.Data.Migrations.Sqlite
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.HasIndex("Subject", "WorkspaceId");
 
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
@@ -670,6 +716,11 @@ namespace Kryptos.Connect.Data.Migrations.Sqlite
                     b.HasOne("Kryptos.Connect.Authorization.OAuthClient", "Application")
                         .WithMany("Authorizations")
                         .HasForeignKey("ApplicationId");
+
+                    b.HasOne("Kryptos.Connect.Portal.Workspaces.Workspace", null)
+                        .WithMany()
+                        .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Application");
                 });

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+using Kryptos.Connect.Authorization.Keys;
+
+namespace Kryptos.Connect.Authorization;
+
+/// <summary>Settings of the <c>Authorization</c> section (see docs/configuration.md). Defaults follow PRODUCT.md.</summary>
+public sealed class AuthorizationServerOptions
+{
+    public const string SectionName = "Authorization";
+
+    /// <summary>The audience of access tokens for the Connect API.</summary>
+    [Required]
+    public string ApiAudience { get; set; } = "kryptos-connect-api";
+
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan IdentityTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Sliding: each refresh issues a new refresh token with this lifetime …</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>… but never past this age of the grant's first token (absolute cap on the refresh chain).</summary>
+    public TimeSpan RefreshTokenAbsoluteLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    public ServerKeyOptions Keys { get; set; } = new();
+}

@@ -1,0 +1,145 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Security.Claims;
+using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Data;
+using Kryptos.Connect.Portal.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Core;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Kryptos.Connect.Authorization;
+
+/// <summary>
+/// Grants (OpenIddict authorizations bound to one workspace) and the claims put into tokens.
+/// Shared by the authorization endpoint (first consent), the token endpoint (every refresh) and the
+/// connected-apps page (revocation).
+/// </summary>
+public sealed class ConsentService(
+    KryptosDbContext db,
+    OpenIddictAuthorizationManager<OAuthGrant> authorizations,
+    IOpenIddictTokenManager tokens,
+    IOptions<AuthorizationServerOptions> options,
+    TimeProvider time)
+{
+    /// <summary>
+    /// A grant never exceeds the user's role in the workspace: every role may read, only owners,
+    /// admins and editors may hold <c>:write</c> scopes (none are offered yet).
+    /// </summary>
+    public static ImmutableArray<string> AllowedScopes(WorkspaceRole role, IEnumerable<string> requested) =>
+        [.. requested.Where(scope => !scope.EndsWith(":write", StringComparison.Ordinal) || role is WorkspaceRole.Owner or WorkspaceRole.Admin or WorkspaceRole.Editor)];
+
+    /// <summary>
+    /// Valid, remembered grants of <paramref name="userId"/> to <paramref name="client"/> that cover
+    /// every requested scope, newest first.
+    /// </summary>
+    public async Task<List<OAuthGrant>> FindRememberedAsync(Guid userId, OAuthClient client, ImmutableArray<string> scopes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var grants = new List<OAuthGrant>();
+        await foreach (var grant in authorizations.FindAsync(userId.ToString(), client.Id!, Statuses.Valid, AuthorizationTypes.Permanent, scopes, cancellationToken))
+        {
+            grants.Add(grant);
+        }
+
+        // Only grants on workspaces the user still belongs to count.
+        var memberOf = await db.WorkspaceMembers.Where(m => m.UserId == userId).Select(m => m.WorkspaceId).ToListAsync(cancellationToken);
+        return [.. grants.Where(g => g.WorkspaceId is { } id && memberOf.Contains(id)).OrderByDescending(g => g.CreationDate)];
+    }
+
+    /// <summary>Records the user's consent as a permanent grant on one workspace.</summary>
+    public async Task<OAuthGrant> GrantAsync(Guid userId, OAuthClient client, Guid workspaceId, ImmutableArray<string> scopes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var descriptor = new OpenIddictAuthorizationDescriptor
+        {
+            ApplicationId = client.Id,
+            Subject = userId.ToString(),
+            Status = Statuses.Valid,
+            Type = AuthorizationTypes.Permanent,
+            CreationDate = time.GetUtcNow(),
+        };
+        descriptor.Scopes.UnionWith(scopes);
+        var grant = new OAuthGrant { WorkspaceId = workspaceId };
+        await authorizations.PopulateAsync(grant, descriptor, cancellationToken);
+        await authorizations.CreateAsync(grant, cancellationToken);
+        return grant;
+    }
+
+    /// <summary>Revokes a grant and every token issued under it, at once.</summary>
+    public async Task RevokeAsync(OAuthGrant grant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        await tokens.RevokeByAuthorizationIdAsync(grant.Id!, cancellationToken);
+        await authorizations.TryRevokeAsync(grant, cancellationToken);
+    }
+
+    /// <summary>Whether the refresh chain of <paramref name="grant"/> is past its absolute lifetime.</summary>
+    public bool IsPastAbsoluteLifetime(OAuthGrant grant) =>
+        grant?.CreationDate is { } created && created + options.Value.RefreshTokenAbsoluteLifetime < time.GetUtcNow();
+
+    public async Task TouchAsync(OAuthGrant grant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        grant.LastUsedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The identity behind every token of a grant, from the user's current data. Each claim is sent
+    /// only where its scope allows (see <see cref="DestinationsOf"/>).
+    /// </summary>
+    public ClaimsPrincipal CreatePrincipal(User user, Guid workspaceId, ImmutableArray<string> scopes, string grantId)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        // sub: the account's id — stable, opaque, never the email (which can change).
+        identity.SetClaim(Claims.Subject, user.Id.ToString())
+            .SetClaim(Claims.Name, user.DisplayName)
+            .SetClaim(Claims.PreferredUsername, user.Email)
+            .SetClaim(Claims.Locale, user.Language)
+            .SetClaim(Claims.UpdatedAt, user.UpdatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64)
+            .SetClaim(Claims.Email, user.Email)
+            .SetClaim(Claims.EmailVerified, user.EmailConfirmed.ToString().ToLowerInvariant(), ClaimValueTypes.Boolean)
+            .SetClaim(KryptosClaims.WorkspaceId, workspaceId.ToString());
+        identity.SetScopes(scopes);
+        if (scopes.Any(scope => scope.Contains(':', StringComparison.Ordinal)))
+        {
+            // Access tokens that carry API scopes are for the Connect API.
+            identity.SetResources(options.Value.ApiAudience);
+        }
+
+        identity.SetAuthorizationId(grantId);
+        identity.SetDestinations(claim => DestinationsOf(claim, scopes));
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>
+    /// Where a claim goes. The access token carries only what the Connect API needs (sub, workspace);
+    /// the ID token carries profile and email claims when their scope was granted. Userinfo reads the
+    /// user afresh, so it needs no token claims.
+    /// </summary>
+    public static IEnumerable<string> DestinationsOf(Claim claim, ImmutableArray<string> scopes)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        switch (claim.Type)
+        {
+            case Claims.Subject:
+                yield return Destinations.AccessToken;
+                yield return Destinations.IdentityToken;
+                break;
+            case KryptosClaims.WorkspaceId:
+                yield return Destinations.AccessToken;
+                break;
+            case Claims.Name or Claims.PreferredUsername or Claims.Locale or Claims.UpdatedAt when scopes.Contains(Scopes.Profile):
+                yield return Destinations.IdentityToken;
+                break;
+            case Claims.Email or Claims.EmailVerified when scopes.Contains(Scopes.Email):
+                yield return Destinations.IdentityToken;
+                break;
+        }
+    }
+}

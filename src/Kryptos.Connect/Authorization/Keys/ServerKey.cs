@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Kryptos.Connect.Authorization.Keys;
+
+public enum ServerKeyUse
+{
+    Signing,
+    Encryption,
+}
+
+/// <summary>
+/// An RSA key of the authorization server, shared by every instance through the database. The
+/// private key is stored protected by ASP.NET Core Data Protection, never in clear.
+/// </summary>
+public sealed class ServerKey
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public ServerKeyUse Use { get; init; }
+
+    /// <summary>The PKCS#8 private key, protected with Data Protection and base64-encoded.</summary>
+    public required string ProtectedKey { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>From then on the key signs (or encrypts). Until then it is only published.</summary>
+    public DateTimeOffset ActivatesAt { get; init; }
+
+    /// <summary>From then on a newer key has taken over; the key still validates (or decrypts) until <see cref="ExpiresAt"/>.</summary>
+    public DateTimeOffset RetiresAt { get; init; }
+
+    /// <summary>After this the key is neither published nor used, and is deleted.</summary>
+    public DateTimeOffset ExpiresAt { get; init; }
+}
+
+internal sealed class ServerKeyConfiguration : IEntityTypeConfiguration<ServerKey>
+{
+    public void Configure(EntityTypeBuilder<ServerKey> builder)
+    {
+        builder.Property(k => k.Use).HasConversion<string>().HasMaxLength(16);
+        builder.Property(k => k.ProtectedKey).HasMaxLength(8000);
+        // One key per use may start at a given instant: two instances rotating at once insert the
+        // same ActivatesAt, and the second insert fails instead of creating a duplicate.
+        builder.HasIndex(k => new { k.Use, k.ActivatesAt }).IsUnique();
+    }
+}

@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using Kryptos.Connect.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+
+namespace Kryptos.Connect.Authorization.Keys;
+
+/// <summary>
+/// The authorization server's signing and encryption keys, kept in the database so that every
+/// instance uses the same ones and they survive restarts. Each use has a current key and a next key:
+/// the next key is published in JWKS <see cref="ServerKeyOptions.PublishAhead"/> before it signs, and a
+/// retired key keeps validating (and decrypting) for <see cref="ServerKeyOptions.RetainAfterRetirement"/>.
+/// <para>
+/// OpenIddict reads its options through <c>IOptionsMonitor</c>; when <see cref="RefreshAsync"/> finds a
+/// change it fires a change token, and the options are rebuilt with the new keys without a restart.
+/// </para>
+/// </summary>
+public sealed partial class ServerKeyRing(
+    IServiceScopeFactory scopes,
+    IDataProtectionProvider dataProtection,
+    IOptions<ServerKeyOptions> options,
+    TimeProvider time,
+    ILogger<ServerKeyRing> logger)
+    : IConfigureOptions<OpenIddictServerOptions>, IOptionsChangeTokenSource<OpenIddictServerOptions>, IDisposable
+{
+    private readonly IDataProtector _protector = dataProtection.CreateProtector("Kryptos.Connect.ServerKeys.v1");
+    private IReadOnlyList<LoadedKey> _keys = [];
+    private string _signature = "";
+    private CancellationTokenSource _changed = new();
+
+    public string? Name => Options.DefaultName;
+
+    /// <summary>The keys as last loaded, for diagnostics and tests.</summary>
+    public IReadOnlyList<LoadedKey> Keys => _keys;
+
+    public IChangeToken GetChangeToken() => new CancellationChangeToken(_changed.Token);
+
+    /// <summary>Adds the key ring to OpenIddict's options: the current key first, since OpenIddict signs with the first.</summary>
+    public void Configure(OpenIddictServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var now = time.GetUtcNow();
+        foreach (var key in Ordered(ServerKeyUse.Signing, now))
+        {
+            options.SigningCredentials.Add(new SigningCredentials(key.SecurityKey, SecurityAlgorithms.RsaSha256));
+        }
+
+        foreach (var key in Ordered(ServerKeyUse.Encryption, now))
+        {
+            options.EncryptionCredentials.Add(new EncryptingCredentials(key.SecurityKey, SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
+        }
+    }
+
+    /// <summary>Creates and retires keys when due, then loads the ring. Safe to run on several instances at once.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KryptosDbContext>();
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+
+        await db.ServerKeys.Where(k => k.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        foreach (var use in Enum.GetValues<ServerKeyUse>())
+        {
+            var keys = await db.ServerKeys.Where(k => k.Use == use).ToListAsync(cancellationToken);
+            var latest = keys.MaxBy(k => k.ActivatesAt);
+            if (latest is null)
+            {
+                // First start: a key that is current right away, and its successor.
+                await TryAddAsync(db, use, activatesAt: now, cancellationToken);
+                await TryAddAsync(db, use, activatesAt: now + settings.RotationPeriod, cancellationToken);
+            }
+            else if (latest.ActivatesAt - settings.PublishAhead <= now)
+            {
+                // The newest key is published (or already current): line up the one after it.
+                await TryAddAsync(db, use, activatesAt: latest.ActivatesAt + settings.RotationPeriod, cancellationToken);
+            }
+        }
+
+        var loaded = new List<LoadedKey>();
+        foreach (var key in await db.ServerKeys.AsNoTracking().ToListAsync(cancellationToken))
+        {
+            var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(_protector.Unprotect(Convert.FromBase64String(key.ProtectedKey)), out _);
+            loaded.Add(new LoadedKey(key, new RsaSecurityKey(rsa) { KeyId = key.Id.ToString("N") }));
+        }
+
+        _keys = loaded;
+        // Rebuild OpenIddict's options when the offered keys or their order changed (a key was
+        // created, became current, retired or expired).
+        var signature = string.Join(',', Enum.GetValues<ServerKeyUse>().SelectMany(use => Ordered(use, now)).Select(k => k.Key.Id));
+        if (signature != _signature)
+        {
+            _signature = signature;
+            LogLoaded(logger, loaded.Count);
+            var previous = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
+            await previous.CancelAsync();
+            previous.Dispose();
+        }
+    }
+
+    /// <summary>Keys to offer for a use: the current one first, then those published ahead, then retired ones.</summary>
+    private IEnumerable<LoadedKey> Ordered(ServerKeyUse use, DateTimeOffset now) =>
+        _keys.Where(k => k.Key.Use == use && k.Key.ExpiresAt > now && k.Key.ActivatesAt - options.Value.PublishAhead <= now)
+            .OrderByDescending(k => IsCurrent(k.Key, now))
+            .ThenByDescending(k => k.Key.ActivatesAt);
+
+    private static bool IsCurrent(ServerKey key, DateTimeOffset now) => key.ActivatesAt <= now && now < key.RetiresAt;
+
+    private async Task TryAddAsync(KryptosDbContext db, ServerKeyUse use, DateTimeOffset activatesAt, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        using var rsa = RSA.Create(settings.RsaKeySize);
+        var key = new ServerKey
+        {
+            Use = use,
+            ProtectedKey = Convert.ToBase64String(_protector.Protect(rsa.ExportPkcs8PrivateKey())),
+            CreatedAt = time.GetUtcNow(),
+            ActivatesAt = activatesAt,
+            RetiresAt = activatesAt + settings.RotationPeriod,
+            ExpiresAt = activatesAt + settings.RotationPeriod + settings.RetainAfterRetirement,
+        };
+        db.ServerKeys.Add(key);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance added the same key first (unique Use + ActivatesAt): use theirs.
+            db.Entry(key).State = EntityState.Detached;
+        }
+    }
+
+    public void Dispose() => _changed.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} authorization server key(s)")]
+    private static partial void LogLoaded(ILogger logger, int count);
+
+    public sealed record LoadedKey(ServerKey Key, RsaSecurityKey SecurityKey);
+}
+
+/// <summary>Loads the key ring before the host listens, then refreshes it on every instance on a schedule.</summary>
+internal sealed partial class ServerKeyRingRefresher(
+    ServerKeyRing ring, IOptions<ServerKeyOptions> options, TimeProvider time, ILogger<ServerKeyRingRefresher> logger) : BackgroundService
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing the authorization server keys failed")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await ring.RefreshAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RefreshInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await ring.RefreshAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Keep serving with the keys already loaded; the next tick tries again.
+                LogRefreshFailed(logger, e);
+            }
+        }
+    }
+}

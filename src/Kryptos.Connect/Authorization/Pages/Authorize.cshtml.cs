@@ -1,0 +1,187 @@
+using System.Collections.Immutable;
+using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Data;
+using Kryptos.Connect.Portal.Workspaces;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Core;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Kryptos.Connect.Authorization.Pages;
+
+/// <summary>
+/// The authorization endpoint (<c>/oidc/auth</c>) after OpenIddict validated the request: client,
+/// redirect URI, PKCE (S256), scopes. This page decides who the user is, whether they consent, and to
+/// which of their workspaces; then it signs in with OpenIddict, which redirects with the code.
+/// </summary>
+/// <remarks>
+/// Antiforgery is checked by hand: clients may send authorization requests by POST (without a token),
+/// but the consent decision must come from our own form.
+/// </remarks>
+[IgnoreAntiforgeryToken]
+public sealed class AuthorizeModel(
+    UserManager<User> users,
+    OpenIddictApplicationManager<OAuthClient> applications,
+    ConsentService consent,
+    KryptosDbContext db,
+    IAntiforgery antiforgery,
+    TimeProvider time) : PageModel
+{
+    public OAuthClient Client { get; private set; } = null!;
+
+    public string PublisherName { get; private set; } = "";
+
+    public IReadOnlyList<Scopes.Definition> RequestedScopes { get; private set; } = [];
+
+    public IReadOnlyList<WorkspaceChoice> Workspaces { get; private set; } = [];
+
+    /// <summary>The request's parameters, re-posted by the consent form.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> RequestParameters { get; private set; } = [];
+
+    public string? ErrorTitle { get; private set; }
+
+    public string? ErrorDescription { get; private set; }
+
+    public string UserEmail { get; private set; } = "";
+
+    public Task<IActionResult> OnGetAsync() => HandleAsync(decision: null);
+
+    public async Task<IActionResult> OnPostAsync([FromForm(Name = "kryptos_decision")] string? decision)
+    {
+        if (decision is not null && !await antiforgery.IsRequestValidAsync(HttpContext))
+        {
+            return RenderError("The consent form expired", "Go back to the application and start the sign-in again.", StatusCodes.Status400BadRequest);
+        }
+
+        return await HandleAsync(decision);
+    }
+
+    private async Task<IActionResult> HandleAsync(string? decision)
+    {
+        // Errors OpenIddict cannot send back to the client (unknown client, redirect URI that does not
+        // match) arrive here: show them, never redirect to an unverified address.
+        if (HttpContext.GetOpenIddictServerResponse() is { Error: { } error } response)
+        {
+            return RenderError("This sign-in request is not valid", $"{error}: {response.ErrorDescription}", StatusCodes.Status400BadRequest);
+        }
+
+        var request = HttpContext.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+
+        // 1. Who is the user? prompt=login and an expired max_age force a fresh login; prompt=none
+        //    must never show a page.
+        var session = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var tooOld = request.MaxAge is { } maxAge && session.Properties?.IssuedUtc is { } issued
+            && time.GetUtcNow() - issued > TimeSpan.FromSeconds(maxAge);
+        var user = session.Succeeded ? await users.GetUserAsync(session.Principal!) : null;
+        if (user is null || request.HasPromptValue(PromptValues.Login) || tooOld)
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Reject(Errors.LoginRequired, "The user is not logged in.");
+            }
+
+            // Come back here after logging in, without prompt=login (else the login would loop).
+            var parameters = request.GetParameters()
+                .Where(p => p.Key != OpenIddictConstants.Parameters.Prompt || !request.HasPromptValue(PromptValues.Login))
+                .Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value.ToString() ?? "")}");
+            var returnUrl = Request.PathBase + Request.Path + "?" + string.Join('&', parameters);
+            var reauthenticate = user is not null ? "&reauth=true" : "";
+            return Redirect($"/account/login?returnUrl={Uri.EscapeDataString(returnUrl)}{reauthenticate}");
+        }
+
+        // 2. Which client, published by which workspace?
+        Client = await applications.FindByClientIdAsync(request.ClientId!, HttpContext.RequestAborted)
+            ?? throw new InvalidOperationException("OpenIddict validated a client that cannot be found.");
+        PublisherName = await db.Workspaces.Where(w => w.Id == Client.WorkspaceId).Select(w => w.Name).SingleAsync(HttpContext.RequestAborted);
+        var requested = request.GetScopes();
+
+        // 3. Remembered consent: a valid grant covering every requested scope skips the screen,
+        //    unless the client asks for prompt=consent.
+        if (decision is null && !request.HasPromptValue(PromptValues.Consent))
+        {
+            var remembered = await consent.FindRememberedAsync(user.Id, Client, requested, HttpContext.RequestAborted);
+            if (remembered.FirstOrDefault() is { } grant)
+            {
+                return await IssueAsync(user, grant, requested);
+            }
+        }
+
+        if (request.HasPromptValue(PromptValues.None))
+        {
+            return Reject(Errors.ConsentRequired, "The user has not consented to this application.");
+        }
+
+        var memberships = await db.WorkspaceMembers
+            .Where(m => m.UserId == user.Id)
+            .Select(m => new { m.WorkspaceId, m.Workspace.Name, m.Workspace.IsPersonal, m.Role })
+            .ToListAsync(HttpContext.RequestAborted);
+
+        // 4. The user's answer.
+        if (decision == "deny")
+        {
+            return Reject(Errors.AccessDenied, "The user denied the authorization request.");
+        }
+
+        if (decision == "allow")
+        {
+            var chosen = Guid.TryParse(Request.Form["kryptos_workspace"], out var id) ? memberships.FirstOrDefault(m => m.WorkspaceId == id) : null;
+            if (chosen is null)
+            {
+                ModelState.AddModelError(string.Empty, "Choose the workspace to share.");
+            }
+            else
+            {
+                var scopes = ConsentService.AllowedScopes(chosen.Role, requested);
+                var grant = await consent.GrantAsync(user.Id, Client, chosen.WorkspaceId, scopes, HttpContext.RequestAborted);
+                return await IssueAsync(user, grant, scopes);
+            }
+        }
+
+        // 5. Ask.
+        UserEmail = user.Email!;
+        RequestedScopes = [.. requested.Select(Scopes.Describe)];
+        Workspaces = [.. memberships
+            .OrderByDescending(m => m.IsPersonal).ThenBy(m => m.Name)
+            .Select(m => new WorkspaceChoice(m.WorkspaceId, m.Name, m.IsPersonal, m.Role))];
+        RequestParameters = [.. request.GetParameters()
+            .Where(p => p.Key is not ("kryptos_decision" or "kryptos_workspace" or "__RequestVerificationToken"))
+            .Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString() ?? ""))];
+        Response.Headers.CacheControl = "no-store";
+        return Page();
+    }
+
+    private async Task<IActionResult> IssueAsync(User user, OAuthGrant grant, ImmutableArray<string> scopes)
+    {
+        await consent.TouchAsync(grant, HttpContext.RequestAborted);
+        var principal = consent.CreatePrincipal(user, grant.WorkspaceId!.Value, scopes, grant.Id!);
+        return SignIn(principal, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>Sends an error to the client's (already validated) redirect URI.</summary>
+    private ForbidResult Reject(string error, string description) => Forbid(
+        new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }),
+        OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+
+    private PageResult RenderError(string title, string description, int status)
+    {
+        ErrorTitle = title;
+        ErrorDescription = description;
+        var page = Page();
+        page.StatusCode = status;
+        return page;
+    }
+
+    public sealed record WorkspaceChoice(Guid Id, string Name, bool IsPersonal, WorkspaceRole Role);
+}

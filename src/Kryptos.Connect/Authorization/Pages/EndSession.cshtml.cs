@@ -1,0 +1,53 @@
+using Kryptos.Connect.Accounts;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using OpenIddict.Server.AspNetCore;
+
+namespace Kryptos.Connect.Authorization.Pages;
+
+/// <summary>
+/// RP-initiated logout (<c>/oidc/session/end</c>). The user confirms with a POST of our own form, so a
+/// link on another site cannot log anyone out; then OpenIddict redirects to the validated
+/// post_logout_redirect_uri, or we show the start page.
+/// </summary>
+[IgnoreAntiforgeryToken]
+public sealed class EndSessionModel(SignInManager<User> signIn, IAntiforgery antiforgery) : PageModel
+{
+    public IReadOnlyList<KeyValuePair<string, string>> RequestParameters { get; private set; } = [];
+
+    public string? ErrorDescription { get; private set; }
+
+    public IActionResult OnGet() => Render();
+
+    public async Task<IActionResult> OnPostAsync([FromForm(Name = "kryptos_decision")] string? decision)
+    {
+        if (decision != "logout" || !await antiforgery.IsRequestValidAsync(HttpContext))
+        {
+            return Render();
+        }
+
+        await signIn.SignOutAsync();
+        return SignOut(new AuthenticationProperties { RedirectUri = "/" }, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private PageResult Render()
+    {
+        if (HttpContext.GetOpenIddictServerResponse() is { Error: { } error } response)
+        {
+            ErrorDescription = $"{error}: {response.ErrorDescription}";
+            var page = Page();
+            page.StatusCode = StatusCodes.Status400BadRequest;
+            return page;
+        }
+
+        var request = HttpContext.GetOpenIddictServerRequest();
+        RequestParameters = request is null ? [] : [.. request.GetParameters()
+            .Where(p => p.Key is not ("kryptos_decision" or "__RequestVerificationToken"))
+            .Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString() ?? ""))];
+        return Page();
+    }
+}

@@ -1,0 +1,86 @@
+using Kryptos.Connect.Hosting;
+using Microsoft.Extensions.Options;
+using OpenIddict.Core;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace Kryptos.Connect.Authorization;
+
+/// <summary>
+/// Puts the issuer, and every endpoint, under <c>{base}/oidc/</c> (PRODUCT.md). The base is
+/// <c>Hosting:PublicOrigin</c> when set, otherwise the request's own origin, so a local run works
+/// on any host and port without configuration.
+/// </summary>
+internal sealed class IssuerUnderOidc(IOptions<HostingOptions> hosting) : IOpenIddictServerHandler<ProcessRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessRequestContext>()
+            .UseSingletonHandler<IssuerUnderOidc>()
+            .SetOrder(OpenIddictServerAspNetCoreHandlers.ResolveRequestUri.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ProcessRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var origin = string.IsNullOrEmpty(hosting.Value.PublicOrigin)
+            ? context.BaseUri!
+            : new Uri(hosting.Value.PublicOrigin.TrimEnd('/') + "/");
+        context.BaseUri = new Uri(origin, "oidc/");
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A disabled client can neither start a flow nor redeem a code or refresh token.</summary>
+internal sealed class RejectDisabledClients(OpenIddictApplicationManager<OAuthClient> applications) :
+    IOpenIddictServerHandler<ValidateAuthorizationRequestContext>,
+    IOpenIddictServerHandler<ValidatePushedAuthorizationRequestContext>,
+    IOpenIddictServerHandler<ValidateTokenRequestContext>
+{
+    // After OpenIddict's own validation, so the client is known to exist.
+    private const int Order = int.MaxValue - 100_000;
+
+    public static OpenIddictServerHandlerDescriptor AuthorizationDescriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateAuthorizationRequestContext>()
+            .UseScopedHandler<RejectDisabledClients>().SetOrder(Order).SetType(OpenIddictServerHandlerType.Custom).Build();
+
+    public static OpenIddictServerHandlerDescriptor PushedAuthorizationDescriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidatePushedAuthorizationRequestContext>()
+            .UseScopedHandler<RejectDisabledClients>().SetOrder(Order).SetType(OpenIddictServerHandlerType.Custom).Build();
+
+    public static OpenIddictServerHandlerDescriptor TokenDescriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
+            .UseScopedHandler<RejectDisabledClients>().SetOrder(Order).SetType(OpenIddictServerHandlerType.Custom).Build();
+
+    public async ValueTask HandleAsync(ValidateAuthorizationRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await IsDisabledAsync(context.ClientId, context.CancellationToken))
+        {
+            context.Reject(Errors.UnauthorizedClient, "This application is disabled by its publisher.");
+        }
+    }
+
+    public async ValueTask HandleAsync(ValidatePushedAuthorizationRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await IsDisabledAsync(context.ClientId, context.CancellationToken))
+        {
+            context.Reject(Errors.UnauthorizedClient, "This application is disabled by its publisher.");
+        }
+    }
+
+    public async ValueTask HandleAsync(ValidateTokenRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await IsDisabledAsync(context.ClientId, context.CancellationToken))
+        {
+            context.Reject(Errors.UnauthorizedClient, "This application is disabled by its publisher.");
+        }
+    }
+
+    private async ValueTask<bool> IsDisabledAsync(string? clientId, CancellationToken cancellationToken) =>
+        !string.IsNullOrEmpty(clientId) && await applications.FindByClientIdAsync(clientId, cancellationToken) is { IsDisabled: true };
+}
