@@ -44,6 +44,19 @@ internal sealed class DatabaseTicketStore(IServiceScopeFactory scopes, TimeProvi
         await db.SaveChangesAsync();
     }
 
+    /// <summary>The overload the cookie handler calls; it also remembers which session the request uses.</summary>
+    public async Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var ticket = await RetrieveAsync(key);
+        if (ticket is not null)
+        {
+            httpContext.Items[UserSessions.CurrentSessionItem] = key;
+        }
+
+        return ticket;
+    }
+
     public async Task<AuthenticationTicket?> RetrieveAsync(string key)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -71,7 +84,20 @@ internal sealed class DatabaseTicketStore(IServiceScopeFactory scopes, TimeProvi
 
 internal static class UserSessions
 {
-    /// <summary>Ends every server-side session of a user (logout everywhere, password change).</summary>
+    internal static readonly object CurrentSessionItem = new();
+
+    /// <summary>Ends every server-side session of a user (logout everywhere, password reset).</summary>
     public static Task<int> EndAllAsync(this DbSet<UserSession> sessions, Guid userId) =>
         sessions.Where(s => s.UserId == userId).ExecuteDeleteAsync();
+
+    /// <summary>
+    /// Ends every session of a user except the one of the current request (password change). Signing
+    /// in again cannot replace a deleted current session: the cookie handler renews the request's
+    /// session key instead of storing a new one, so that key must stay valid.
+    /// </summary>
+    public static Task<int> EndAllOthersAsync(this DbSet<UserSession> sessions, Guid userId, HttpContext current)
+    {
+        var keep = current.Items[CurrentSessionItem] as string;
+        return sessions.Where(s => s.UserId == userId && s.Id != keep).ExecuteDeleteAsync();
+    }
 }

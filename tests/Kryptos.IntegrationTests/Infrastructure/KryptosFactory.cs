@@ -13,7 +13,24 @@ namespace Kryptos.IntegrationTests.Infrastructure;
 /// </summary>
 public class KryptosFactory : WebApplicationFactory<Program>
 {
-    public string Root { get; } = Directory.CreateTempSubdirectory("kryptos-tests-").FullName;
+    public KryptosFactory()
+        : this(Directory.CreateTempSubdirectory("kryptos-tests-").FullName)
+    {
+    }
+
+    /// <summary>
+    /// A host on an existing <paramref name="root"/> folder (database and outbox), such as the one of
+    /// a factory that was disposed with <see cref="DeleteRootOnDispose"/> off: a restart on the same data.
+    /// </summary>
+    protected KryptosFactory(string root)
+    {
+        Root = root;
+    }
+
+    public string Root { get; }
+
+    /// <summary>Whether disposing deletes <see cref="Root"/>. Off, a later factory can start on the same data.</summary>
+    public bool DeleteRootOnDispose { get; set; } = true;
 
     public LogCollector Logs { get; } = new();
 
@@ -22,7 +39,7 @@ public class KryptosFactory : WebApplicationFactory<Program>
     /// <summary>Extra settings for a derived factory (set in its constructor).</summary>
     protected Dictionary<string, string?> Settings { get; } = new()
     {
-        // Most tests are not about rate limits; LoginRateLimitTests uses the real defaults.
+        // Most tests are not about rate limits; the rate-limit tests set small limits in derived factories.
         ["Accounts:LoginRateLimit:PermitsPerIp"] = "100000",
         ["Accounts:LoginRateLimit:PermitsPerAccount"] = "100000",
     };
@@ -66,6 +83,11 @@ public class KryptosFactory : WebApplicationFactory<Program>
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!DeleteRootOnDispose)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);

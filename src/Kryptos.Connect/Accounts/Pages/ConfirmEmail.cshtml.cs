@@ -12,7 +12,8 @@ public sealed class ConfirmEmailModel(UserManager<User> users, SignInManager<Use
     public async Task<IActionResult> OnGetAsync(string? userId, string? code)
     {
         var token = AccountEmails.Decode(code);
-        var user = userId is null ? null : await users.FindByIdAsync(userId);
+        // A malformed id (not a Guid) makes FindByIdAsync throw; it is just another invalid link.
+        var user = Guid.TryParse(userId, out _) ? await users.FindByIdAsync(userId!) : null;
         if (user is null || token is null)
         {
             return Page().WithStatus(StatusCodes.Status400BadRequest);

@@ -40,7 +40,8 @@ public sealed class ResetPasswordModel(UserManager<User> users, KryptosDbContext
         }
 
         var token = AccountEmails.Decode(Code);
-        var user = UserId is null ? null : await users.FindByIdAsync(UserId);
+        // A malformed id (not a Guid) makes FindByIdAsync throw; it is just another invalid link.
+        var user = Guid.TryParse(UserId, out _) ? await users.FindByIdAsync(UserId!) : null;
         if (user is null || token is null)
         {
             ModelState.AddModelError(string.Empty, InvalidLinkMessage);

@@ -103,9 +103,10 @@ public sealed class SettingsModel(
             return Page();
         }
 
-        // ChangePasswordAsync renewed the security stamp. End every session, then start a
-        // fresh one for this browser so the person who changed it stays logged in.
-        await db.UserSessions.EndAllAsync(CurrentUser.Id);
+        // ChangePasswordAsync renewed the security stamp. End every other session, then sign this
+        // browser in again (renewing its session with the new stamp) so the person who changed it
+        // stays logged in.
+        await db.UserSessions.EndAllOthersAsync(CurrentUser.Id, HttpContext);
         await signIn.SignInAsync(CurrentUser, isPersistent: false);
         await emails.SendPasswordChangedAsync(CurrentUser, HttpContext.RequestAborted);
         TempData["Status"] = "Password changed. Every other session was logged out.";
