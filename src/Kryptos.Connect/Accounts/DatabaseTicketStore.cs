@@ -38,6 +38,7 @@ internal sealed class DatabaseTicketStore(IServiceScopeFactory scopes, TimeProvi
             return;
         }
 
+        session.UserId = UserIdOf(ticket);
         session.Ticket = TicketSerializer.Default.Serialize(ticket);
         session.ExpiresAt = ticket.Properties.ExpiresUtc;
         session.LastSeenAt = time.GetUtcNow();

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Security.Claims;
 using Kryptos.Connect.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -57,9 +58,17 @@ public sealed class LoginModel(
             return Page();
         }
 
-        var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        var result = await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
         if (result.Succeeded)
         {
+            if (signIn.IsSignedIn(User))
+            {
+                // Logging in over an existing session (re-authentication, or another account)
+                // starts a new session instead of reusing the old session key.
+                await signIn.SignOutAsync();
+            }
+
+            await signIn.SignInWithClaimsAsync(user, Input.RememberMe, [new Claim("amr", "pwd")]);
             return LocalRedirect(SafeReturnUrl());
         }
 

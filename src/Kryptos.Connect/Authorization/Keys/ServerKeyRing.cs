@@ -64,29 +64,29 @@ public sealed partial class ServerKeyRing(
         var now = time.GetUtcNow();
 
         await db.ServerKeys.Where(k => k.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        var loaded = await LoadAsync(db, cancellationToken);
+        var added = false;
         foreach (var use in Enum.GetValues<ServerKeyUse>())
         {
-            var keys = await db.ServerKeys.Where(k => k.Use == use).ToListAsync(cancellationToken);
+            var keys = loaded.Where(k => k.Key.Use == use).Select(k => k.Key).ToList();
             var latest = keys.MaxBy(k => k.ActivatesAt);
-            if (latest is null)
+            if (!keys.Any(k => IsCurrent(k, now)))
             {
-                // First start: a key that is current right away, and its successor.
-                await TryAddAsync(db, use, activatesAt: now, cancellationToken);
-                await TryAddAsync(db, use, activatesAt: now + settings.RotationPeriod, cancellationToken);
+                // First start, or the keys cannot be read any more (Data Protection keys lost):
+                // a key that is current right away, and its successor.
+                added |= await TryAddAsync(db, use, activatesAt: now, cancellationToken);
+                added |= await TryAddAsync(db, use, activatesAt: now + settings.RotationPeriod, cancellationToken);
             }
-            else if (latest.ActivatesAt - settings.PublishAhead <= now)
+            else if (latest!.ActivatesAt - settings.PublishAhead <= now)
             {
                 // The newest key is published (or already current): line up the one after it.
-                await TryAddAsync(db, use, activatesAt: latest.ActivatesAt + settings.RotationPeriod, cancellationToken);
+                added |= await TryAddAsync(db, use, activatesAt: latest.ActivatesAt + settings.RotationPeriod, cancellationToken);
             }
         }
 
-        var loaded = new List<LoadedKey>();
-        foreach (var key in await db.ServerKeys.AsNoTracking().ToListAsync(cancellationToken))
+        if (added)
         {
-            var rsa = RSA.Create();
-            rsa.ImportPkcs8PrivateKey(_protector.Unprotect(Convert.FromBase64String(key.ProtectedKey)), out _);
-            loaded.Add(new LoadedKey(key, new RsaSecurityKey(rsa) { KeyId = key.Id.ToString("N") }));
+            loaded = await LoadAsync(db, cancellationToken);
         }
 
         _keys = loaded;
@@ -103,6 +103,27 @@ public sealed partial class ServerKeyRing(
         }
     }
 
+    private async Task<List<LoadedKey>> LoadAsync(KryptosDbContext db, CancellationToken cancellationToken)
+    {
+        var loaded = new List<LoadedKey>();
+        foreach (var key in await db.ServerKeys.AsNoTracking().ToListAsync(cancellationToken))
+        {
+            try
+            {
+                var rsa = RSA.Create();
+                rsa.ImportPkcs8PrivateKey(_protector.Unprotect(Convert.FromBase64String(key.ProtectedKey)), out _);
+                loaded.Add(new LoadedKey(key, new RsaSecurityKey(rsa) { KeyId = key.Id.ToString("N") }));
+            }
+            catch (CryptographicException e)
+            {
+                // Protected with a Data Protection key this instance does not have.
+                LogUnreadable(logger, key.Id, e);
+            }
+        }
+
+        return loaded;
+    }
+
     /// <summary>Keys to offer for a use: the current one first, then those published ahead, then retired ones.</summary>
     private IEnumerable<LoadedKey> Ordered(ServerKeyUse use, DateTimeOffset now) =>
         _keys.Where(k => k.Key.Use == use && k.Key.ExpiresAt > now && k.Key.ActivatesAt - options.Value.PublishAhead <= now)
@@ -111,7 +132,7 @@ public sealed partial class ServerKeyRing(
 
     private static bool IsCurrent(ServerKey key, DateTimeOffset now) => key.ActivatesAt <= now && now < key.RetiresAt;
 
-    private async Task TryAddAsync(KryptosDbContext db, ServerKeyUse use, DateTimeOffset activatesAt, CancellationToken cancellationToken)
+    private async Task<bool> TryAddAsync(KryptosDbContext db, ServerKeyUse use, DateTimeOffset activatesAt, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var rsa = RSA.Create(settings.RsaKeySize);
@@ -128,15 +149,20 @@ public sealed partial class ServerKeyRing(
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            return true;
         }
         catch (DbUpdateException)
         {
             // Another instance added the same key first (unique Use + ActivatesAt): use theirs.
             db.Entry(key).State = EntityState.Detached;
+            return true;
         }
     }
 
     public void Dispose() => _changed.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Authorization server key {KeyId} cannot be decrypted with this instance's Data Protection keys; it is ignored")]
+    private static partial void LogUnreadable(ILogger logger, Guid keyId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} authorization server key(s)")]
     private static partial void LogLoaded(ILogger logger, int count);
