@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
 using Kryptos.Connect.Accounts.Email;
@@ -53,10 +54,25 @@ public sealed partial class OutboxModel(IOptions<EmailOptions> options, IWebHost
         return Page();
     }
 
+    /// <summary>
+    /// HTML-encodes the mail's text and makes its links clickable. Links are found in the raw text:
+    /// the encoder turns line breaks into <c>&amp;#xA;</c>, so a link found after encoding ran on into
+    /// the next line ("…code=abcIf you did not…") and the browser followed a broken link.
+    /// </summary>
     public IHtmlContent Linkify(string text)
     {
-        var encoded = HtmlEncoder.Default.Encode(text);
-        return new HtmlString(Link().Replace(encoded, match => $"<a href=\"{match.Value}\">{match.Value}</a>"));
+        ArgumentNullException.ThrowIfNull(text);
+        var encoder = HtmlEncoder.Default;
+        var html = new StringBuilder();
+        var end = 0;
+        foreach (Match match in Link().Matches(text))
+        {
+            var url = encoder.Encode(match.Value);
+            html.Append(encoder.Encode(text[end..match.Index])).Append("<a href=\"").Append(url).Append("\">").Append(url).Append("</a>");
+            end = match.Index + match.Length;
+        }
+
+        return new HtmlString(html.Append(encoder.Encode(text[end..])).ToString());
     }
 
     private static async Task<OutboxMail> ReadAsync(string path)
