@@ -121,4 +121,88 @@ public static class Intents
             .Where(m => m.User.Email == user.Email && m.Workspace.IsPersonal)
             .Select(m => m.WorkspaceId)
             .SingleAsync());
+
+    public static Task<Guid> UserIdAsync(this KryptosFactory factory, TestUser user)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(user);
+        return factory.WithDbAsync(db => db.Users.Where(u => u.Email == user.Email).Select(u => u.Id).SingleAsync());
+    }
+
+    /// <summary>Submits the settings form of <paramref name="workspaceId"/>; fields not given keep the values the page shows.</summary>
+    public static Task<HttpResponseMessage> UpdateSettingsAsync(this PortalClient client, Guid workspaceId, IReadOnlyDictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return client.SubmitAsync($"/workspaces/{workspaceId}/settings", fields, "main form:not([action])");
+    }
+
+    /// <summary>Submits the delete form of the settings page with <paramref name="confirmation"/> typed in.</summary>
+    public static Task<HttpResponseMessage> DeleteWorkspaceAsync(this PortalClient client, Guid workspaceId, string confirmation)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return client.SubmitAsync($"/workspaces/{workspaceId}/settings", new Dictionary<string, string>
+        {
+            ["DeleteConfirmation"] = confirmation,
+        }, "form[action*='handler=Delete']");
+    }
+
+    public static Task<HttpResponseMessage> LeaveWorkspaceAsync(this PortalClient client, Guid workspaceId)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return client.SubmitAsync($"/workspaces/{workspaceId}/settings", formSelector: "form[action*='handler=Leave']");
+    }
+
+    /// <summary>Submits the invite form and returns the answer, whatever it is (see <see cref="InviteAsync"/> for the happy path).</summary>
+    public static Task<HttpResponseMessage> SendInvitationAsync(this PortalClient inviter, Guid workspaceId, string email, WorkspaceRole role)
+    {
+        ArgumentNullException.ThrowIfNull(inviter);
+        return inviter.SubmitAsync($"/workspaces/{workspaceId}/members", new Dictionary<string, string>
+        {
+            ["Invite.Email"] = email,
+            ["Invite.Role"] = role.ToString(),
+        }, "form[action*='handler=Invite']");
+    }
+
+    /// <summary>Picks <paramref name="role"/> in the member's row of the members page and submits it.</summary>
+    public static Task<HttpResponseMessage> ChangeRoleAsync(this PortalClient client, Guid workspaceId, Guid memberId, WorkspaceRole role) =>
+        client.SubmitRowFormAsync($"/workspaces/{workspaceId}/members", "ChangeRole", "memberId", memberId, new Dictionary<string, string>
+        {
+            ["role"] = role.ToString(),
+        });
+
+    /// <summary>Presses "Remove" in the member's row of the members page.</summary>
+    public static Task<HttpResponseMessage> RemoveMemberAsync(this PortalClient client, Guid workspaceId, Guid memberId) =>
+        client.SubmitRowFormAsync($"/workspaces/{workspaceId}/members", "Remove", "memberId", memberId);
+
+    /// <summary>Presses "Revoke" in the invitation's row of the members page.</summary>
+    public static Task<HttpResponseMessage> RevokeInvitationAsync(this PortalClient client, Guid workspaceId, Guid invitationId) =>
+        client.SubmitRowFormAsync($"/workspaces/{workspaceId}/members", "Revoke", "invitationId", invitationId);
+
+    /// <summary>
+    /// POSTs <paramref name="fields"/> to <paramref name="url"/> with a valid antiforgery token but no form to fill:
+    /// the hand-crafted request of someone calling an action the page does not offer them.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostDirectAsync(this PortalClient client, string url, IReadOnlyDictionary<string, string>? fields = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var page = await client.GetPageAsync("/workspaces");
+        var token = page.QuerySelector("input[name='__RequestVerificationToken']")?.GetAttribute("value")
+            ?? throw new InvalidOperationException("/workspaces rendered no antiforgery token.");
+        var values = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", token) };
+        values.AddRange(fields ?? new Dictionary<string, string>());
+        using var content = new FormUrlEncodedContent(values);
+        return await client.Http.PostAsync(new Uri(url, UriKind.Relative), content);
+    }
+
+    private static async Task<HttpResponseMessage> SubmitRowFormAsync(
+        this PortalClient client, string pageUrl, string handler, string idField, Guid id, IReadOnlyDictionary<string, string>? fields = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var page = await client.GetPageAsync(pageUrl);
+        var form = page.QuerySelectorAll($"form[action*='handler={handler}']")
+            .FirstOrDefault(f => f.QuerySelector($"input[name='{idField}']")?.GetAttribute("value") == id.ToString())
+            ?? throw new InvalidOperationException($"{pageUrl} shows no {handler} form for {id}.");
+        form.SetAttribute("data-intent-target", "");
+        return await client.SubmitAsync(page, pageUrl, fields, "form[data-intent-target]");
+    }
 }

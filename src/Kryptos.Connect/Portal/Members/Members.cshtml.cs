@@ -50,8 +50,11 @@ public sealed class MembersModel(PublicUrls urls) : WorkspacePageModel
     public Task<IActionResult> OnPostRevokeAsync(Guid invitationId) =>
         ApplyAsync(() => Workspaces.RevokeInvitationAsync(Membership, invitationId, HttpContext.RequestAborted), "Invitation revoked.");
 
-    public Task<IActionResult> OnPostChangeRoleAsync(Guid memberId, WorkspaceRole role) =>
-        ApplyAsync(() => Workspaces.ChangeRoleAsync(Membership, memberId, role, HttpContext.RequestAborted), "Role changed.");
+    // Nullable: a missing or unknown role must not bind to default(WorkspaceRole), which is Owner.
+    public Task<IActionResult> OnPostChangeRoleAsync(Guid memberId, WorkspaceRole? role) =>
+        ApplyAsync(() => role is { } chosen
+            ? Workspaces.ChangeRoleAsync(Membership, memberId, chosen, HttpContext.RequestAborted)
+            : Task.FromResult(WorkspaceResult.Fail("Choose one of the listed roles.")), "Role changed.");
 
     public async Task<IActionResult> OnPostRemoveAsync(Guid memberId)
     {

@@ -301,6 +301,11 @@ public sealed class WorkspaceService(
             return WorkspaceResult.Fail("Only owners and admins can change roles.");
         }
 
+        if (!Enum.IsDefined(role))
+        {
+            return WorkspaceResult.Fail("Choose one of the listed roles.");
+        }
+
         var member = await FindMemberAsync(membership.Workspace.Id, memberId, cancellationToken);
         if (member is null)
         {
