@@ -412,4 +412,22 @@ public sealed class WorkspaceRoleTests(KryptosFactory factory) : IClassFixture<K
         Assert.Empty(await factory.AuditEventsAsync(personal, AuditActions.MemberLeft));
         client.Dispose();
     }
+
+    [Fact]
+    public async Task SomeoneAPersonalWorkspaceWasSharedWith_CanLeaveIt()
+    {
+        var (user, client) = await factory.SignedInUserAsync();
+        var personal = await factory.PersonalWorkspaceIdAsync(user);
+        var (accountant, accountantClient) = await factory.MemberAsync(client, personal, WorkspaceRole.Viewer);
+
+        var page = await accountantClient.GetPageAsync($"/workspaces/{personal}/settings");
+        Assert.NotNull(page.QuerySelector("form[action*='handler=Leave']"));
+        using var response = await accountantClient.SubmitAsync($"/workspaces/{personal}/settings", formSelector: "form[action*='handler=Leave']");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Null(await factory.RoleOfAsync(personal, accountant.Email));
+        Assert.Single(await factory.AuditEventsAsync(personal, AuditActions.MemberLeft));
+        client.Dispose();
+        accountantClient.Dispose();
+    }
 }

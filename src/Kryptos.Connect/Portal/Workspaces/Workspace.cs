@@ -32,6 +32,9 @@ public sealed class Workspace
     /// <summary>The workspace created with the account; it cannot be deleted.</summary>
     public bool IsPersonal { get; init; }
 
+    /// <summary>Who created the workspace; for a personal workspace, the account it belongs to.</summary>
+    public Guid? CreatedByUserId { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -71,6 +71,7 @@ public sealed class WorkspaceService(
             Name = name,
             Description = description,
             IsPersonal = isPersonal,
+            CreatedByUserId = owner.Id,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -374,7 +375,8 @@ public sealed class WorkspaceService(
             return WorkspaceResult.Fail("You are not a member of this workspace.");
         }
 
-        if (membership.Workspace.IsPersonal)
+        // A personal workspace belongs to its account; people it was shared with may leave it.
+        if (membership.Workspace.IsPersonal && membership.Workspace.CreatedByUserId == member.UserId)
         {
             return WorkspaceResult.Fail("You cannot leave your personal workspace.");
         }
