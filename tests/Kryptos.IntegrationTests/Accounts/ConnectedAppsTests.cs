@@ -58,11 +58,8 @@ public sealed class ConnectedAppsTests(KryptosFactory factory) : IClassFixture<K
         var victimPage = await victimBrowser.GetPageAsync("/account/connected-apps");
         var grantId = ((IHtmlInputElement)victimPage.QuerySelector("input[name='grantId']")!).Value;
         var (_, mallory) = await factory.SignedInUserAsync();
-        var malloryPage = await mallory.GetPageAsync("/account/connected-apps");
-        var token = ((IHtmlInputElement)malloryPage.QuerySelector("input[name='__RequestVerificationToken']")!).Value;
 
-        using var content = new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("grantId", grantId)]);
-        using var response = await mallory.Http.PostAsync("/account/connected-apps?handler=Revoke", content);
+        using var response = await mallory.PostDirectAsync("/account/connected-apps?handler=Revoke", [new("grantId", grantId)]);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         using var server = factory.CreateClient(new() { BaseAddress = new Uri("https://localhost") });

@@ -87,8 +87,8 @@ public sealed class ClientLifecycleTests(KryptosFactory factory) : IClassFixture
     {
         var (_, owner) = await factory.SignedInUserAsync();
         var workspaceId = await owner.CreateWorkspaceAsync();
-        var fields = ClientIntents.Fields("No refresh");
-        using var response = await owner.Http.PostAsync($"/workspaces/{workspaceId}/clients/new", await FormWithScopesAsync(owner, workspaceId, fields, ["openid", "profile"]));
+        using var response = await owner.PostDirectAsync($"/workspaces/{workspaceId}/clients/new",
+            [.. ClientIntents.Fields("No refresh"), new("Form.Scopes", "openid"), new("Form.Scopes", "profile")]);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 
         var permissions = await factory.WithDbAsync(db => db.OAuthClients.Where(c => c.DisplayName == "No refresh" && c.WorkspaceId == workspaceId).Select(c => c.Permissions).SingleAsync());
@@ -190,7 +190,7 @@ public sealed class ClientLifecycleTests(KryptosFactory factory) : IClassFixture
         var created = await owner.CreateClientAsync(workspaceId);
         var oldId = await factory.WithDbAsync(db => db.ClientSecrets.Where(s => s.Hash == SecureTokens.Hash(created.Secret!)).Select(s => s.Id).SingleAsync());
 
-        using (var refused = await owner.Http.PostAsync(created.DetailsUrl + "?handler=RevokeSecret", await TokenFormAsync(owner, created.DetailsUrl, ("secretId", oldId.ToString()))))
+        using (var refused = await owner.PostDirectAsync(created.DetailsUrl + "?handler=RevokeSecret", [new("secretId", oldId.ToString())]))
         {
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Contains("only active secret", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -257,21 +257,4 @@ public sealed class ClientLifecycleTests(KryptosFactory factory) : IClassFixture
 
     private Task<List<string>> AuditActionsAsync(Guid workspaceId) =>
         factory.WithDbAsync(db => db.AuditEvents.Where(e => e.WorkspaceId == workspaceId).Select(e => e.Action).ToListAsync());
-
-    private static async Task<FormUrlEncodedContent> FormWithScopesAsync(PortalClient client, Guid workspaceId, Dictionary<string, string> fields, string[] scopes)
-    {
-        var page = await client.GetPageAsync($"/workspaces/{workspaceId}/clients/new");
-        var values = fields.ToList();
-        values.Add(new("__RequestVerificationToken", ((IHtmlInputElement)page.QuerySelector("input[name='__RequestVerificationToken']")!).Value));
-        values.AddRange(scopes.Select(s => new KeyValuePair<string, string>("Form.Scopes", s)));
-        return new FormUrlEncodedContent(values);
-    }
-
-    private static async Task<FormUrlEncodedContent> TokenFormAsync(PortalClient client, string pageUrl, params (string Name, string Value)[] fields)
-    {
-        var page = await client.GetPageAsync(pageUrl);
-        var values = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).ToList();
-        values.Add(new("__RequestVerificationToken", ((IHtmlInputElement)page.QuerySelector("input[name='__RequestVerificationToken']")!).Value));
-        return new FormUrlEncodedContent(values);
-    }
 }

@@ -82,19 +82,14 @@ public sealed class ClientRulesTests(KryptosFactory factory) : IClassFixture<Kry
     {
         var (_, owner) = await factory.SignedInUserAsync();
         var workspaceId = await owner.CreateWorkspaceAsync();
-        var page = await owner.GetPageAsync($"/workspaces/{workspaceId}/clients/new");
-        var token = ((IHtmlInputElement)page.QuerySelector("input[name='__RequestVerificationToken']")!).Value;
-
-        using var content = new FormUrlEncodedContent(
+        using var response = await owner.PostDirectAsync($"/workspaces/{workspaceId}/clients/new",
         [
-            new("__RequestVerificationToken", token),
             new("Form.Name", "Greedy"),
             new("Form.Type", "confidential"),
             new("Form.RedirectUris", "https://app.example.com/cb"),
             new("Form.Scopes", "profile"),
             new("Form.Scopes", "admin:everything"),
         ]);
-        using var response = await owner.Http.PostAsync($"/workspaces/{workspaceId}/clients/new", content);
 
         var text = (await PortalClient.ReadPageAsync(response, HttpStatusCode.OK)).Body!.TextContent;
         Assert.Contains("\"admin:everything\" is not a Kryptos scope", text, StringComparison.Ordinal);
@@ -120,11 +115,9 @@ public sealed class ClientRulesTests(KryptosFactory factory) : IClassFixture<Kry
 
         var details = await viewer.GetPageAsync(created.DetailsUrl);
         Assert.Null(details.QuerySelector("form[action*='handler=Rotate']"));
-        var token = ((IHtmlInputElement)details.QuerySelector("input[name='__RequestVerificationToken']")!).Value;
         foreach (var handler in new[] { "Rotate", "Delete", "Disable" })
         {
-            using var content = new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("grace", "none"), new("DeleteConfirmation", "Shared App")]);
-            using var response = await viewer.Http.PostAsync($"{created.DetailsUrl}?handler={handler}", content);
+            using var response = await viewer.PostDirectAsync($"{created.DetailsUrl}?handler={handler}", [new("grace", "none"), new("DeleteConfirmation", "Shared App")]);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         }
 
@@ -154,13 +147,7 @@ public sealed class ClientRulesTests(KryptosFactory factory) : IClassFixture<Kry
         Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
         Assert.Contains("Verify your email", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var dashboard = await unverified.GetPageAsync($"/workspaces/{workspaceId}");
-        using var content = new FormUrlEncodedContent(
-        [
-            new("__RequestVerificationToken", ((IHtmlInputElement)dashboard.QuerySelector("input[name='__RequestVerificationToken']")!).Value),
-            .. ClientIntents.Fields(),
-        ]);
-        using var post = await unverified.Http.PostAsync($"/workspaces/{workspaceId}/clients/new", content);
+        using var post = await unverified.PostDirectAsync($"/workspaces/{workspaceId}/clients/new", ClientIntents.Fields());
         Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
         Assert.Equal(0, await ClientCountAsync(workspaceId));
     }

@@ -182,14 +182,14 @@ public static class Intents
     /// POSTs <paramref name="fields"/> to <paramref name="url"/> with a valid antiforgery token but no form to fill:
     /// the hand-crafted request of someone calling an action the page does not offer them.
     /// </summary>
-    public static async Task<HttpResponseMessage> PostDirectAsync(this PortalClient client, string url, IReadOnlyDictionary<string, string>? fields = null)
+    public static async Task<HttpResponseMessage> PostDirectAsync(this PortalClient client, string url, IEnumerable<KeyValuePair<string, string>>? fields = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         var page = await client.GetPageAsync("/workspaces");
         var token = page.QuerySelector("input[name='__RequestVerificationToken']")?.GetAttribute("value")
             ?? throw new InvalidOperationException("/workspaces rendered no antiforgery token.");
         var values = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", token) };
-        values.AddRange(fields ?? new Dictionary<string, string>());
+        values.AddRange(fields ?? []);
         using var content = new FormUrlEncodedContent(values);
         return await client.Http.PostAsync(new Uri(url, UriKind.Relative), content);
     }
