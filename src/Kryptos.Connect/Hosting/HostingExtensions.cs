@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Kryptos.Connect.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,10 @@ public static class HostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.TrustedProxies.TrueForAll(p => System.Net.IPNetwork.TryParse(p, out _) || System.Net.IPAddress.TryParse(p, out _)),
+                "Hosting:TrustedProxies must hold IP addresses or CIDR networks.")
+            .ValidateOnStart();
         var hosting = builder.Configuration.GetSection(HostingOptions.SectionName).Get<HostingOptions>() ?? new HostingOptions();
 
         if (!builder.Environment.IsDevelopment())
@@ -34,6 +38,27 @@ public static class HostingExtensions
             form.ValueLengthLimit = hosting.MaxFormValueBytes;
             form.ValueCountLimit = 256;
             form.MultipartBodyLengthLimit = hosting.MaxRequestBodyBytes;
+        });
+
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            // Behind a TLS-terminating proxy, the client's address (rate limits, audit log) and the
+            // https scheme (cookies, OpenID Connect) come from the proxy's headers — only from proxies
+            // listed in Hosting:TrustedProxies.
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in hosting.TrustedProxies)
+            {
+                if (System.Net.IPNetwork.TryParse(proxy, out var network))
+                {
+                    forwarded.KnownIPNetworks.Add(network);
+                }
+                else
+                {
+                    forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+                }
+            }
         });
 
         services.AddSingleton(TimeProvider.System);
@@ -66,6 +91,12 @@ public static class HostingExtensions
     public static WebApplication UseHosting(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // With no known proxy the middleware would trust the headers from anyone: only use it when
+        // proxies are configured.
+        if (app.Services.GetRequiredService<IOptions<HostingOptions>>().Value.TrustedProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
         if (app.Environment.IsDevelopment())
         {
             app.UseDeveloperExceptionPage();

@@ -29,4 +29,10 @@ public sealed class HostingOptions
     public string? DataProtectionCertificatePath { get; set; }
 
     public string? DataProtectionCertificatePassword { get; set; }
+
+    /// <summary>
+    /// Reverse proxies (IP addresses or CIDR networks such as 10.0.0.0/8) whose X-Forwarded-For and
+    /// X-Forwarded-Proto headers are trusted. Empty: the headers are ignored.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
 }
