@@ -8,8 +8,11 @@ using Microsoft.Extensions.Options;
 
 namespace Kryptos.Connect.Hosting;
 
-public static class HostingExtensions
+public static partial class HostingExtensions
 {
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hosting:PublicOrigin is not set: the OpenID Connect issuer and the links in mails follow each request's Host header. Set it in production.")]
+    private static partial void LogNoPublicOrigin(ILogger logger);
+
     /// <summary>Cross-cutting host services: logging, limits, Data Protection, problem details, rate limits.</summary>
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
@@ -91,11 +94,17 @@ public static class HostingExtensions
     public static WebApplication UseHosting(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var hosting = app.Services.GetRequiredService<IOptions<HostingOptions>>().Value;
         // With no known proxy the middleware would trust the headers from anyone: only use it when
         // proxies are configured.
-        if (app.Services.GetRequiredService<IOptions<HostingOptions>>().Value.TrustedProxies.Count > 0)
+        if (hosting.TrustedProxies.Count > 0)
         {
             app.UseForwardedHeaders();
+        }
+
+        if (!app.Environment.IsDevelopment() && string.IsNullOrEmpty(hosting.PublicOrigin))
+        {
+            LogNoPublicOrigin(app.Logger);
         }
         if (app.Environment.IsDevelopment())
         {
