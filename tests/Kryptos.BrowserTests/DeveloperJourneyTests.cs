@@ -16,7 +16,7 @@ public sealed class DeveloperJourneyTests(BrowserFixture fixture, ITestOutputHel
         const string workspaceName = "Ledger Pro";
 
         var checkEmail = await (await SignUpPage.OpenAsync(page)).SignUpAsync(owner);
-        await VerifyEmailThroughOutboxAsync(checkEmail, owner);
+        await checkEmail.VerifyEmailThroughOutboxAsync(owner);
         var workspaces = await (await LoginPage.OpenAsync(page)).LogInToWorkspacesAsync(owner);
         var workspace = await (await workspaces.StartNewWorkspaceAsync()).CreateAsync(workspaceName, "Books for the tax app");
         var workspaceId = workspace.Id;
@@ -27,7 +27,7 @@ public sealed class DeveloperJourneyTests(BrowserFixture fixture, ITestOutputHel
 
         await home.SignUpLink.ClickAsync();
         checkEmail = await new SignUpPage(page).SignUpAsync(colleague);
-        await VerifyEmailThroughOutboxAsync(checkEmail, colleague);
+        await checkEmail.VerifyEmailThroughOutboxAsync(colleague);
         await (await LoginPage.OpenAsync(page)).LogInToWorkspacesAsync(colleague);
         var outbox = await new WorkspacesPage(page).OpenOutboxAsync();
         var invitationMail = await outbox.OpenLatestMailAsync(colleague.Email, $"invited you to {workspaceName}");
@@ -44,12 +44,4 @@ public sealed class DeveloperJourneyTests(BrowserFixture fixture, ITestOutputHel
         Assert.Equal(["invitation.accepted", "member.invited", "workspace.created"], await audit.ActionsAsync());
         await Expect(page.Locator("tbody tr").First).ToContainTextAsync(colleague.Email);
     });
-
-    private static async Task VerifyEmailThroughOutboxAsync(CheckEmailPage checkEmail, Person person)
-    {
-        var outbox = await checkEmail.OpenOutboxAsync();
-        var mail = await outbox.OpenLatestMailAsync(person.Email, "Verify your email");
-        await mail.FollowLinkAsync("/account/confirm-email");
-        await Expect(mail.Heading("Email verified")).ToBeVisibleAsync();
-    }
 }

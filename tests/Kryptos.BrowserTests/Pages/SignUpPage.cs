@@ -29,4 +29,15 @@ public sealed class SignUpPage(IPage page) : PortalPage(page)
 }
 
 /// <summary><c>/account/check-email</c>, shown after signing up.</summary>
-public sealed class CheckEmailPage(IPage page) : PortalPage(page);
+public sealed class CheckEmailPage(IPage page) : PortalPage(page)
+{
+    /// <summary>Opens the outbox and follows the link of the verification mail to <paramref name="person"/>.</summary>
+    public async Task VerifyEmailThroughOutboxAsync(Person person)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        var outbox = await OpenOutboxAsync();
+        var mail = await outbox.OpenLatestMailAsync(person.Email, "Verify your email");
+        await mail.FollowLinkAsync("/account/confirm-email");
+        await Expect(mail.Heading("Email verified")).ToBeVisibleAsync();
+    }
+}

@@ -28,6 +28,21 @@ public sealed class SecurityHeadersTests(KryptosFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task AuthorizationEndpoint_AllowsOneInlineScript_OpenIddictsFormPostAutoSubmit()
+    {
+        using var client = factory.NewClient();
+
+        using var authorization = await client.Http.GetAsync(new Uri("/oidc/auth?client_id=unknown", UriKind.Relative));
+        using var login = await client.Http.GetAsync(new Uri("/account/login", UriKind.Relative));
+
+        // The hash Chromium asks for when it blocks OpenIddict's <script>document.form.submit();</script>
+        // (response_mode=form_post, the default of ASP.NET Core's OpenID Connect handler).
+        Assert.Contains("script-src 'self' 'sha256-j7OoGArf6XW6YY4cAyS3riSSvrJRqpSi1fOF9vQ5SrI=';", Header(authorization, "Content-Security-Policy"), StringComparison.Ordinal);
+        Assert.Contains("script-src 'self';", Header(login, "Content-Security-Policy"), StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", Header(authorization, "Content-Security-Policy"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LoginPage_LoadsNoThirdPartyResources()
     {
         using var client = factory.NewClient();
