@@ -71,6 +71,9 @@ public sealed class RefreshTokenTests(KryptosFactory factory) : IClassFixture<Kr
         Assert.NotNull(refreshed.RefreshToken);
         Assert.NotEqual(tokens.RefreshToken, refreshed.RefreshToken);
         Assert.Equal("no-store", refreshed.Response.Headers.CacheControl?.ToString());
+        // The chain's bookkeeping stays inside the refresh token.
+        Assert.Null(OidcSetup.Claim(refreshed.AccessToken, "kryptos_refresh_chain_start"));
+        Assert.Null(OidcSetup.Claim(refreshed.IdToken, "kryptos_refresh_chain_start"));
         var old = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
         Assert.Equal(HttpStatusCode.BadRequest, old.Status);
         Assert.Equal("invalid_grant", old.Error);
