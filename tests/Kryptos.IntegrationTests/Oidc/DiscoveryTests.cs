@@ -38,6 +38,9 @@ public sealed class DiscoveryTests(KryptosFactory factory) : IClassFixture<Krypt
         Assert.Contains("none", authMethods);
         // No client can register keys, so private_key_jwt would be a promise the server cannot keep.
         Assert.DoesNotContain("private_key_jwt", authMethods);
+        // A public client revokes its own tokens with its client_id alone; introspection needs a secret.
+        Assert.Contains("none", Strings(metadata, "revocation_endpoint_auth_methods_supported"));
+        Assert.DoesNotContain("none", Strings(metadata, "introspection_endpoint_auth_methods_supported"));
         Assert.DoesNotContain("token", Strings(metadata, "response_types_supported"));
         Assert.DoesNotContain("password", Strings(metadata, "grant_types_supported"));
     }
