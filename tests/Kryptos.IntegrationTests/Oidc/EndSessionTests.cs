@@ -15,7 +15,7 @@ public sealed class EndSessionTests(KryptosFactory factory) : IClassFixture<Kryp
     [Fact]
     public async Task WithIdTokenHintAndARegisteredUri_TheUserConfirms_TheSessionEnds_AndTheBrowserReturnsWithState()
     {
-        var (client, user, browser, idToken) = await SignedInThroughTheClientAsync();
+        var (_, user, browser, idToken) = await SignedInThroughTheClientAsync();
         using (browser)
         {
             var userId = await factory.UserIdAsync(user);
@@ -25,7 +25,10 @@ public sealed class EndSessionTests(KryptosFactory factory) : IClassFixture<Kryp
             var page = await browser.GetPageAsync(url);
             Assert.NotNull(page.QuerySelector("button[value='logout']"));
             // Showing the confirmation did not log anyone out.
-            Assert.Equal(HttpStatusCode.OK, (await browser.Http.GetAsync(new Uri("/account", UriKind.Relative))).StatusCode);
+            using (var stillIn = await browser.Http.GetAsync(new Uri("/account", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.OK, stillIn.StatusCode);
+            }
 
             using var response = await browser.SubmitAsync(page, url, new Dictionary<string, string> { ["kryptos_decision"] = "logout" }, "form[action='/oidc/session/end']");
 
@@ -39,7 +42,6 @@ public sealed class EndSessionTests(KryptosFactory factory) : IClassFixture<Kryp
             using var replay = factory.NewRawClient();
             using var replayed = await replay.GetWithCookieAsync("/account", copiedCookie);
             AccountIntents.AssertRedirectsToLogin(replayed);
-            _ = client;
         }
     }
 

@@ -113,15 +113,18 @@ public sealed class RedirectUriTests(KryptosFactory factory) : IClassFixture<Kry
         await OidcSetup.AssertErrorPageAsync(response);
     }
 
-    [Fact]
-    public async Task ALoopbackRedirectOfAConfidentialClient_MustMatchExactly()
+    [Theory]
+    [InlineData("confidential", "http://127.0.0.1/callback", "http://127.0.0.1:51004/callback")]
+    [InlineData("public", "http://127.0.0.1:8080/callback", "http://127.0.0.1:9090/callback")]
+    public async Task OnlyAPublicClientsPortlessLoopbackRedirect_MayVaryThePort(string type, string registered, string requested)
     {
-        // RFC 8252 is about native (public) apps; a confidential client's loopback URI stays an exact match.
-        var client = await factory.PublishClientAsync(new ClientSpec(RedirectUris: "http://127.0.0.1:8080/callback"));
+        // RFC 8252 is about native (public) apps; a confidential client's loopback URI, or one
+        // registered with a port, stays an exact match.
+        var client = await factory.PublishClientAsync(new ClientSpec(Type: type, RedirectUris: registered));
         var user = await factory.NewUserAsync();
         using var browser = await factory.LoginAsync(user);
 
-        using var response = await browser.Http.GetAsync(OidcIntents.AuthorizeUrl(client.ClientId, Pkce.Create(), redirectUri: "http://127.0.0.1:9090/callback"));
+        using var response = await browser.Http.GetAsync(OidcIntents.AuthorizeUrl(client.ClientId, Pkce.Create(), redirectUri: requested));
 
         await OidcSetup.AssertErrorPageAsync(response);
     }

@@ -81,6 +81,22 @@ public sealed class RevocationAndIntrospectionTests(KryptosFactory factory) : IC
     }
 
     [Fact]
+    public async Task RevocationWithTheOwnersClientIdButNoSecret_IsRefused_AndRevokesNothing()
+    {
+        var client = await factory.PublishClientAsync();
+        using var server = factory.Backchannel();
+        var tokens = await factory.TokensForNewUserAsync(server, client);
+
+        using (var response = await server.RevokeTokenAsync(client.ClientId, null, tokens.RefreshToken!))
+        {
+            Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, $"Unexpected status {(int)response.StatusCode}.");
+            Assert.Equal("invalid_client", (await OidcSetup.JsonOfAsync(response)).GetProperty("error").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!)).Status);
+    }
+
+    [Fact]
     public async Task RevokingARefreshToken_MakesItUnusable()
     {
         var client = await factory.PublishClientAsync();

@@ -1,4 +1,5 @@
 using System.Net;
+using Kryptos.Connect.Portal.Workspaces;
 using Kryptos.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -68,6 +69,35 @@ public sealed class RevokedGrantTests(KryptosFactory factory) : IClassFixture<Kr
             var tokens = await server.RedeemCodeAsync(client.ClientId, client.Secret, code, pkce.Verifier);
             Assert.Equal(HttpStatusCode.BadRequest, tokens.Status);
             Assert.Equal("invalid_grant", tokens.Error);
+        }
+    }
+
+    [Fact]
+    public async Task AMemberRemovedFromTheSharedWorkspace_CannotRefreshAnyMore()
+    {
+        var client = await factory.PublishClientAsync();
+        var (_, owner) = await factory.SignedInUserAsync();
+        using (owner)
+        {
+            var team = await owner.CreateWorkspaceAsync("Team Books");
+            var (member, browser) = await factory.MemberAsync(owner, team, WorkspaceRole.Viewer);
+            using (browser)
+            {
+                var pkce = Pkce.Create();
+                var redirect = await browser.AuthorizeAsync(OidcIntents.AuthorizeUrl(client.ClientId, pkce), member, team);
+                using var server = factory.Backchannel();
+                var tokens = await server.RedeemCodeAsync(client.ClientId, client.Secret, OidcIntents.CodeFrom(redirect), pkce.Verifier);
+                Assert.Equal(team.ToString(), OidcSetup.Claim(tokens.AccessToken, "kryptos_workspace"));
+
+                using (var removed = await owner.RemoveMemberAsync(team, await factory.UserIdAsync(member)))
+                {
+                    Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+                }
+
+                var refreshed = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
+                Assert.Equal(HttpStatusCode.BadRequest, refreshed.Status);
+                Assert.Equal("invalid_grant", refreshed.Error);
+            }
         }
     }
 }
