@@ -31,7 +31,7 @@ public static class AuthorizationEndpoints
     /// <summary>
     /// Redeems a code or a refresh token. The claims are rebuilt from the current account, so a
     /// changed name shows in the next token, and the grant is checked again: a user who left the
-    /// workspace, a deleted account or a grant past its absolute lifetime gets invalid_grant.
+    /// workspace, a deleted account or a refresh chain past its absolute lifetime gets invalid_grant.
     /// </summary>
     private static async Task<IResult> ExchangeAsync(
         HttpContext context,
@@ -67,14 +67,17 @@ public static class AuthorizationEndpoints
             return Reject(Errors.InvalidGrant, "The user no longer belongs to the workspace of this grant.");
         }
 
-        if (request.IsRefreshTokenGrantType() && consent.IsPastAbsoluteLifetime(grant))
+        // Sliding refresh tokens, capped: a chain of refreshes ends RefreshTokenAbsoluteLifetime after
+        // its code was redeemed. Signing in again (even on a remembered grant) starts a new chain.
+        var chainStart = consent.RefreshChainStart(principal, grant, isCode: request.IsAuthorizationCodeGrantType());
+        if (request.IsRefreshTokenGrantType() && consent.IsPastAbsoluteLifetime(chainStart))
         {
-            return Reject(Errors.InvalidGrant, "The grant reached its maximum lifetime; sign in again.");
+            return Reject(Errors.InvalidGrant, "The refresh token reached its maximum lifetime; sign in again.");
         }
 
         await consent.TouchAsync(grant, context.RequestAborted);
         // Refresh never widens scope: the scopes are those of the presented code or refresh token.
-        var refreshed = consent.CreatePrincipal(user, workspaceId, principal.GetScopes(), grant.Id!);
+        var refreshed = consent.CreatePrincipal(user, workspaceId, principal.GetScopes(), grant.Id!, chainStart);
         return Results.SignIn(refreshed, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

@@ -60,6 +60,16 @@ public static class AuthorizationServerExtensions
                 server.RequireProofKeyForCodeExchange();
                 server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
+                // Clients authenticate with a secret (client_secret_basic or _post), public clients with
+                // none (PKCE only). No client can register keys, so private_key_jwt is neither offered
+                // nor accepted.
+                server.Configure(options =>
+                {
+                    options.ClientAuthenticationMethods.Remove(ClientAuthenticationMethods.PrivateKeyJwt);
+                    options.ClientAssertionTypes.Remove(ClientAssertionTypes.JwtBearer);
+                });
+                server.AddEventHandler(AdvertisePublicClients.Descriptor);
+
                 // A refresh token works once; reusing one (after a zero leeway) revokes the whole grant.
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
 

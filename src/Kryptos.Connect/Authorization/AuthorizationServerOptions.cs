@@ -21,7 +21,7 @@ public sealed class AuthorizationServerOptions
     /// <summary>Sliding: each refresh issues a new refresh token with this lifetime …</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>… but never past this age of the grant's first token (absolute cap on the refresh chain).</summary>
+    /// <summary>… but a chain of refreshes ends this long after its code was redeemed (absolute cap); the user signs in again.</summary>
     public TimeSpan RefreshTokenAbsoluteLifetime { get; set; } = TimeSpan.FromDays(90);
 
     public ServerKeyOptions Keys { get; set; } = new();

@@ -77,9 +77,28 @@ public sealed class ConsentService(
         await authorizations.TryRevokeAsync(grant, cancellationToken);
     }
 
-    /// <summary>Whether the refresh chain of <paramref name="grant"/> is past its absolute lifetime.</summary>
-    public bool IsPastAbsoluteLifetime(OAuthGrant grant) =>
-        grant?.CreationDate is { } created && created + options.Value.RefreshTokenAbsoluteLifetime < time.GetUtcNow();
+    /// <summary>Whether a refresh chain that began at <paramref name="chainStart"/> is past its absolute lifetime.</summary>
+    public bool IsPastAbsoluteLifetime(DateTimeOffset chainStart) =>
+        chainStart + options.Value.RefreshTokenAbsoluteLifetime < time.GetUtcNow();
+
+    /// <summary>
+    /// When the refresh chain of a presented code or refresh token began. A code starts a new chain
+    /// now; a refresh token carries the start of its chain. Tokens issued before the claim existed
+    /// count from the grant's creation, as they did then.
+    /// </summary>
+    public DateTimeOffset RefreshChainStart(ClaimsPrincipal presented, OAuthGrant grant, bool isCode)
+    {
+        ArgumentNullException.ThrowIfNull(presented);
+        ArgumentNullException.ThrowIfNull(grant);
+        if (isCode)
+        {
+            return time.GetUtcNow();
+        }
+
+        return long.TryParse(presented.GetClaim(KryptosClaims.RefreshChainStart), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : grant.CreationDate ?? DateTimeOffset.MinValue;
+    }
 
     public async Task TouchAsync(OAuthGrant grant, CancellationToken cancellationToken)
     {
@@ -92,7 +111,11 @@ public sealed class ConsentService(
     /// The identity behind every token of a grant, from the user's current data. Each claim is sent
     /// only where its scope allows (see <see cref="DestinationsOf"/>).
     /// </summary>
-    public ClaimsPrincipal CreatePrincipal(User user, Guid workspaceId, ImmutableArray<string> scopes, string grantId)
+    /// <remarks>
+    /// <paramref name="refreshChainStart"/> is set at the token endpoint; the codes issued by the
+    /// authorization endpoint have none (their chain starts when they are redeemed).
+    /// </remarks>
+    public ClaimsPrincipal CreatePrincipal(User user, Guid workspaceId, ImmutableArray<string> scopes, string grantId, DateTimeOffset? refreshChainStart = null)
     {
         ArgumentNullException.ThrowIfNull(user);
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
@@ -105,6 +128,12 @@ public sealed class ConsentService(
             .SetClaim(Claims.Email, user.Email)
             .SetClaim(Claims.EmailVerified, user.EmailConfirmed.ToString().ToLowerInvariant(), ClaimValueTypes.Boolean)
             .SetClaim(KryptosClaims.WorkspaceId, workspaceId.ToString());
+        if (refreshChainStart is { } chainStart)
+        {
+            // No destination: kept in the refresh token only, so the next refresh knows the chain's age.
+            identity.SetClaim(KryptosClaims.RefreshChainStart, chainStart.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64);
+        }
+
         identity.SetScopes(scopes);
         if (scopes.Any(scope => scope.Contains(':', StringComparison.Ordinal)))
         {

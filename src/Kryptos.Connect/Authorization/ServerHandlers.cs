@@ -84,3 +84,27 @@ internal sealed class RejectDisabledClients(OpenIddictApplicationManager<OAuthCl
     private async ValueTask<bool> IsDisabledAsync(string? clientId, CancellationToken cancellationToken) =>
         !string.IsNullOrEmpty(clientId) && await applications.FindByClientIdAsync(clientId, cancellationToken) is { IsDisabled: true };
 }
+
+/// <summary>
+/// Discovery lists <c>none</c> among the client authentication methods of the endpoints a public
+/// client calls (token, revocation, PAR): public clients authenticate with PKCE alone (RFC 8414 §2).
+/// Introspection stays for authenticated clients only.
+/// </summary>
+internal sealed class AdvertisePublicClients : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
+            .UseSingletonHandler<AdvertisePublicClients>()
+            .SetOrder(OpenIddictServerHandlers.Discovery.AttachClientAuthenticationMethods.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(HandleConfigurationRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.TokenEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
+        context.RevocationEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
+        context.PushedAuthorizationEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
+        return ValueTask.CompletedTask;
+    }
+}

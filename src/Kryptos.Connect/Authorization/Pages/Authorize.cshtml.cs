@@ -88,8 +88,11 @@ public sealed class AuthorizeModel(
                 return Reject(Errors.LoginRequired, "The user is not logged in.");
             }
 
-            // Come back here after logging in, without prompt=login (else the login would loop).
+            // Come back here after logging in, without prompt=login or max_age: the login about to
+            // happen satisfies both, and asking again would loop (max_age=0 is older than any
+            // session by the time the browser is back).
             var parameters = request.GetParameters()
+                .Where(p => p.Key != OpenIddictConstants.Parameters.MaxAge)
                 .Where(p => p.Key != OpenIddictConstants.Parameters.Prompt || !request.HasPromptValue(PromptValues.Login))
                 .Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value.ToString() ?? "")}");
             var returnUrl = Request.PathBase + Request.Path + "?" + string.Join('&', parameters);

@@ -1,0 +1,51 @@
+using System.Net;
+using Kryptos.IntegrationTests.Infrastructure;
+
+namespace Kryptos.IntegrationTests.Oidc;
+
+/// <summary>An authorization code works once; a replay fails and revokes every token issued from it (RFC 6749 §4.1.2).</summary>
+public sealed class CodeReplayTests(KryptosFactory factory) : IClassFixture<KryptosFactory>
+{
+    [Fact]
+    public async Task ASecondRedemption_IsInvalidGrant_AndRevokesTheTokensOfTheFirst()
+    {
+        var client = await factory.PublishClientAsync();
+        var user = await factory.NewUserAsync();
+        var pkce = Pkce.Create();
+        var (redirect, browser) = await factory.RunFlowAsync(OidcIntents.AuthorizeUrl(client.ClientId, pkce), user);
+        browser.Dispose();
+        var code = OidcIntents.CodeFrom(redirect);
+        using var server = factory.Backchannel();
+        var first = await server.RedeemCodeAsync(client.ClientId, client.Secret, code, pkce.Verifier);
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.True((await server.IntrospectAsync(client.ClientId, client.Secret, first.AccessToken!)).Active);
+
+        var second = await server.RedeemCodeAsync(client.ClientId, client.Secret, code, pkce.Verifier);
+
+        Assert.Equal(HttpStatusCode.BadRequest, second.Status);
+        Assert.Equal("invalid_grant", second.Error);
+        Assert.Null(second.AccessToken);
+        var refreshed = await server.RefreshAsync(client.ClientId, client.Secret, first.RefreshToken!);
+        Assert.Equal("invalid_grant", refreshed.Error);
+        var introspection = await server.IntrospectAsync(client.ClientId, client.Secret, first.AccessToken!);
+        Assert.Equal(HttpStatusCode.OK, introspection.Status);
+        Assert.False(introspection.Active);
+    }
+
+    [Fact]
+    public async Task ACodeIsBoundToItsClient()
+    {
+        var client = await factory.PublishClientAsync();
+        var other = await factory.PublishClientAsync();
+        var user = await factory.NewUserAsync();
+        var pkce = Pkce.Create();
+        var (redirect, browser) = await factory.RunFlowAsync(OidcIntents.AuthorizeUrl(client.ClientId, pkce), user);
+        browser.Dispose();
+        using var server = factory.Backchannel();
+
+        var stolen = await server.RedeemCodeAsync(other.ClientId, other.Secret, OidcIntents.CodeFrom(redirect), pkce.Verifier);
+
+        Assert.Equal(HttpStatusCode.BadRequest, stolen.Status);
+        Assert.Equal("invalid_grant", stolen.Error);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Net;
+using Kryptos.IntegrationTests.Infrastructure;
+
+namespace Kryptos.IntegrationTests.Oidc;
+
+/// <summary>
+/// Refresh tokens: only with offline_access, rotated on every use, a replay revokes the whole grant
+/// (RFC 9700 §4.14), and a refresh never widens the scope.
+/// </summary>
+public sealed class RefreshTokenTests(KryptosFactory factory) : IClassFixture<KryptosFactory>
+{
+    [Fact]
+    public async Task WithoutOfflineAccess_NoRefreshTokenIsIssued()
+    {
+        var client = await factory.PublishClientAsync();
+        using var server = factory.Backchannel();
+
+        var tokens = await factory.TokensForNewUserAsync(server, client, "openid profile portfolios:read");
+
+        Assert.NotNull(tokens.AccessToken);
+        Assert.Null(tokens.RefreshToken);
+    }
+
+    [Fact]
+    public async Task AClientRegisteredWithoutOfflineAccess_CannotAskForIt_AndGetsNoRefreshToken()
+    {
+        var client = await factory.PublishClientAsync(new ClientSpec(Scopes: ["openid", "profile", "portfolios:read"]));
+        var user = await factory.NewUserAsync();
+        using var browser = await factory.LoginAsync(user);
+        using var server = factory.Backchannel();
+
+        using (var asked = await browser.Http.GetAsync(OidcIntents.AuthorizeUrl(client.ClientId, Pkce.Create(), "openid offline_access")))
+        {
+            await OidcSetup.AssertRefusedAsync(asked, "invalid_request");
+        }
+
+        var tokens = await factory.TokensAsync(server, client, user, "openid profile");
+        Assert.NotNull(tokens.AccessToken);
+        Assert.Null(tokens.RefreshToken);
+    }
+
+    [Fact]
+    public async Task AClientWhoseOfflineAccessWasRemoved_CannotUseTheRefreshGrantAnyMore()
+    {
+        var (client, developer) = await factory.PublishClientWithDeveloperAsync();
+        using (developer)
+        {
+            using var server = factory.Backchannel();
+            var tokens = await factory.TokensForNewUserAsync(server, client);
+
+            await developer.EditClientScopesAsync(client, ["openid", "profile", "email", "portfolios:read"]);
+
+            var refreshed = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
+            Assert.Equal(HttpStatusCode.BadRequest, refreshed.Status);
+            Assert.Equal("unauthorized_client", refreshed.Error);
+            Assert.Null(refreshed.AccessToken);
+        }
+    }
+
+    [Fact]
+    public async Task EveryRefresh_RotatesTheRefreshToken_AndTheOldOneIsRefused()
+    {
+        var client = await factory.PublishClientAsync();
+        using var server = factory.Backchannel();
+        var tokens = await factory.TokensForNewUserAsync(server, client);
+
+        var refreshed = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
+
+        Assert.Equal(HttpStatusCode.OK, refreshed.Status);
+        Assert.NotNull(refreshed.AccessToken);
+        Assert.NotNull(refreshed.RefreshToken);
+        Assert.NotEqual(tokens.RefreshToken, refreshed.RefreshToken);
+        Assert.Equal("no-store", refreshed.Response.Headers.CacheControl?.ToString());
+        // The chain's bookkeeping stays inside the refresh token.
+        Assert.Null(OidcSetup.Claim(refreshed.AccessToken, "kryptos_refresh_chain_start"));
+        Assert.Null(OidcSetup.Claim(refreshed.IdToken, "kryptos_refresh_chain_start"));
+        var old = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
+        Assert.Equal(HttpStatusCode.BadRequest, old.Status);
+        Assert.Equal("invalid_grant", old.Error);
+    }
+
+    [Fact]
+    public async Task AReplayedRefreshToken_RevokesTheWholeGrant()
+    {
+        var client = await factory.PublishClientAsync();
+        using var server = factory.Backchannel();
+        var tokens = await factory.TokensForNewUserAsync(server, client);
+        var second = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+
+        // An attacker replays the first refresh token, already used by the legitimate client.
+        var replay = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
+
+        Assert.Equal("invalid_grant", replay.Error);
+        var newest = await server.RefreshAsync(client.ClientId, client.Secret, second.RefreshToken!);
+        Assert.Equal(HttpStatusCode.BadRequest, newest.Status);
+        Assert.Equal("invalid_grant", newest.Error);
+        Assert.False((await server.IntrospectAsync(client.ClientId, client.Secret, second.AccessToken!)).Active);
+        Assert.False((await server.IntrospectAsync(client.ClientId, client.Secret, tokens.AccessToken!)).Active);
+    }
+
+    [Fact]
+    public async Task ARefreshNeverWidensTheScope()
+    {
+        var client = await factory.PublishClientAsync();
+        using var server = factory.Backchannel();
+        var tokens = await factory.TokensForNewUserAsync(server, client, "openid offline_access portfolios:read");
+
+        var widened = await server.TokenAsync(client.ClientId, client.Secret, new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = tokens.RefreshToken!,
+            ["scope"] = "openid offline_access portfolios:read transactions:read",
+        });
+
+        if (widened.Status == HttpStatusCode.OK)
+        {
+            Assert.DoesNotContain("transactions:read", OidcSetup.Claim(widened.AccessToken, "scope") ?? "", StringComparison.Ordinal);
+            Assert.DoesNotContain("transactions:read", widened.Json.GetProperty("scope").GetString() ?? "", StringComparison.Ordinal);
+        }
+        else
+        {
+            // OpenIddict answers invalid_grant (ID2052, "the specified 'scope' is invalid") where
+            // RFC 6749 §5.2 names invalid_scope; either way the request is refused.
+            Assert.Equal(HttpStatusCode.BadRequest, widened.Status);
+            Assert.True(widened.Error is "invalid_scope" or "invalid_grant", $"Unexpected error {widened.Error}.");
+            Assert.Contains("scope", widened.Json.GetProperty("error_description").GetString(), StringComparison.Ordinal);
+        }
+
+        // Without a scope parameter the refresh gets what was granted, no more.
+        var plain = await server.RefreshAsync(client.ClientId, client.Secret, widened.RefreshToken ?? tokens.RefreshToken!);
+        Assert.Equal(HttpStatusCode.OK, plain.Status);
+        Assert.Equal(["offline_access", "openid", "portfolios:read"], (OidcSetup.Claim(plain.AccessToken, "scope") ?? "").Split(' ').Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ARefreshTokenOfAnotherClient_IsRefused()
+    {
+        var client = await factory.PublishClientAsync();
+        var other = await factory.PublishClientAsync();
+        using var server = factory.Backchannel();
+        var tokens = await factory.TokensForNewUserAsync(server, client);
+
+        var stolen = await server.RefreshAsync(other.ClientId, other.Secret, tokens.RefreshToken!);
+
+        Assert.Equal(HttpStatusCode.BadRequest, stolen.Status);
+        Assert.Equal("invalid_grant", stolen.Error);
+        // The refusal did not cost the owner its token.
+        Assert.Equal(HttpStatusCode.OK, (await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!)).Status);
+    }
+}
