@@ -73,7 +73,7 @@ public sealed class RevokedGrantTests(KryptosFactory factory) : IClassFixture<Kr
     }
 
     [Fact]
-    public async Task AMemberRemovedFromTheSharedWorkspace_CannotRefreshAnyMore()
+    public async Task AMemberRemovedFromTheSharedWorkspace_LosesTheGrant_AccessTokensIncluded()
     {
         var client = await factory.PublishClientAsync();
         var (_, owner) = await factory.SignedInUserAsync();
@@ -97,7 +97,32 @@ public sealed class RevokedGrantTests(KryptosFactory factory) : IClassFixture<Kr
                 var refreshed = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
                 Assert.Equal(HttpStatusCode.BadRequest, refreshed.Status);
                 Assert.Equal("invalid_grant", refreshed.Error);
+                Assert.False((await server.IntrospectAsync(client.ClientId, client.Secret, tokens.AccessToken!)).Active);
             }
+        }
+    }
+
+    [Fact]
+    public async Task DeletingAWorkspaceThatAppsCanRead_KillsTheirTokens()
+    {
+        var client = await factory.PublishClientAsync();
+        var (user, owner) = await factory.SignedInUserAsync();
+        using (owner)
+        {
+            var team = await owner.CreateWorkspaceAsync("Short Lived Books");
+            var pkce = Pkce.Create();
+            var redirect = await owner.AuthorizeAsync(OidcIntents.AuthorizeUrl(client.ClientId, pkce), user, team);
+            using var server = factory.Backchannel();
+            var tokens = await server.RedeemCodeAsync(client.ClientId, client.Secret, OidcIntents.CodeFrom(redirect), pkce.Verifier);
+            Assert.Equal(HttpStatusCode.OK, tokens.Status);
+
+            using (var deleted = await owner.DeleteWorkspaceAsync(team, "Short Lived Books"))
+            {
+                owner.AssertStatus(HttpStatusCode.Redirect, deleted);
+            }
+
+            Assert.Equal("invalid_grant", (await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!)).Error);
+            Assert.False((await server.IntrospectAsync(client.ClientId, client.Secret, tokens.AccessToken!)).Active);
         }
     }
 }

@@ -29,6 +29,8 @@ public sealed class WorkspaceService(
     IEmailSender email,
     ILookupNormalizer normalizer,
     OpenIddictApplicationManager<OAuthClient> applications,
+    OpenIddictAuthorizationManager<OAuthGrant> grants,
+    ConsentService consent,
     TimeProvider time)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(7);
@@ -143,12 +145,19 @@ public sealed class WorkspaceService(
             return WorkspaceResult.Fail("Your personal workspace holds your own portfolio and cannot be deleted.");
         }
 
-        // OAuth clients go through OpenIddict so that their grants and tokens die with them;
-        // members, invitations and the audit log follow the workspace (cascade).
+        // OAuth clients, and grants that apps hold on this workspace, go through OpenIddict so that
+        // their tokens die with them; members, invitations and the audit log follow the workspace
+        // (cascade).
         var clients = await db.OAuthClients.Where(c => c.WorkspaceId == membership.Workspace.Id).ToListAsync(cancellationToken);
         foreach (var client in clients)
         {
             await applications.DeleteAsync(client, cancellationToken);
+        }
+
+        var onThisWorkspace = await db.OAuthGrants.Where(g => g.WorkspaceId == membership.Workspace.Id).ToListAsync(cancellationToken);
+        foreach (var grant in onThisWorkspace)
+        {
+            await grants.DeleteAsync(grant, cancellationToken);
         }
 
         await db.Workspaces.Where(w => w.Id == membership.Workspace.Id).ExecuteDeleteAsync(cancellationToken);
@@ -363,6 +372,7 @@ public sealed class WorkspaceService(
         db.WorkspaceMembers.Remove(member);
         audit.Record(membership.Workspace.Id, AuditActions.MemberRemoved, $"Removed {member.User.Email} ({Describe(member.Role)})");
         await db.SaveChangesAsync(cancellationToken);
+        await RevokeGrantsAsync(membership.Workspace.Id, member.UserId, cancellationToken);
         return WorkspaceResult.Ok;
     }
 
@@ -389,7 +399,24 @@ public sealed class WorkspaceService(
         db.WorkspaceMembers.Remove(member);
         audit.Record(membership.Workspace.Id, AuditActions.MemberLeft, $"{member.User.Email} left the workspace");
         await db.SaveChangesAsync(cancellationToken);
+        await RevokeGrantsAsync(membership.Workspace.Id, member.UserId, cancellationToken);
         return WorkspaceResult.Ok;
+    }
+
+    /// <summary>
+    /// Someone who is no longer a member cannot share the workspace: the grants they gave apps on it
+    /// are revoked with their tokens, so access tokens stop working too, not only refreshes.
+    /// </summary>
+    private async Task RevokeGrantsAsync(Guid workspaceId, Guid userId, CancellationToken cancellationToken)
+    {
+        var subject = userId.ToString();
+        var given = await db.OAuthGrants
+            .Where(g => g.WorkspaceId == workspaceId && g.Subject == subject && g.Status == OpenIddict.Abstractions.OpenIddictConstants.Statuses.Valid)
+            .ToListAsync(cancellationToken);
+        foreach (var grant in given)
+        {
+            await consent.RevokeAsync(grant, cancellationToken);
+        }
     }
 
     public static string Describe(WorkspaceRole role) => role.ToString().ToLowerInvariant();
