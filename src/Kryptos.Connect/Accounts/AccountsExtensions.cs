@@ -53,7 +53,10 @@ public static class AccountsExtensions
             .Configure<ITicketStore, IHostEnvironment>((cookie, store, environment) =>
             {
                 cookie.SessionStore = store;
-                cookie.Cookie.Name = "kryptos.session";
+                // __Host-: only this exact origin can set the cookie (no subdomain can plant a session,
+                // which with server-side sessions would be session fixation). Needs https, hence not
+                // in local development.
+                cookie.Cookie.Name = environment.IsDevelopment() ? "kryptos.session" : "__Host-kryptos.session";
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Lax;
                 // Plain http is tolerated for local development only.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kryptos.Connect.Accounts;
 using Kryptos.Connect.Data;
 using Microsoft.AspNetCore;
@@ -77,7 +78,11 @@ public static class AuthorizationEndpoints
 
         await consent.TouchAsync(grant, context.RequestAborted);
         // Refresh never widens scope: the scopes are those of the presented code or refresh token.
-        var refreshed = consent.CreatePrincipal(user, workspaceId, principal.GetScopes(), grant.Id!, chainStart);
+        // auth_time stays the time of the login behind the code, not of this exchange.
+        var authenticatedAt = long.TryParse(principal.GetClaim(Claims.AuthenticationTime), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : (DateTimeOffset?)null;
+        var refreshed = consent.CreatePrincipal(user, workspaceId, principal.GetScopes(), grant.Id!, chainStart, authenticatedAt);
         return Results.SignIn(refreshed, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

@@ -115,7 +115,7 @@ public sealed class ConsentService(
     /// <paramref name="refreshChainStart"/> is set at the token endpoint; the codes issued by the
     /// authorization endpoint have none (their chain starts when they are redeemed).
     /// </remarks>
-    public ClaimsPrincipal CreatePrincipal(User user, Guid workspaceId, ImmutableArray<string> scopes, string grantId, DateTimeOffset? refreshChainStart = null)
+    public ClaimsPrincipal CreatePrincipal(User user, Guid workspaceId, ImmutableArray<string> scopes, string grantId, DateTimeOffset? refreshChainStart = null, DateTimeOffset? authenticatedAt = null)
     {
         ArgumentNullException.ThrowIfNull(user);
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
@@ -124,14 +124,19 @@ public sealed class ConsentService(
             .SetClaim(Claims.Name, user.DisplayName)
             .SetClaim(Claims.PreferredUsername, user.Email)
             .SetClaim(Claims.Locale, user.Language)
-            .SetClaim(Claims.UpdatedAt, user.UpdatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64)
+            .SetClaim(Claims.UpdatedAt, user.UpdatedAt.ToUnixTimeSeconds())
             .SetClaim(Claims.Email, user.Email)
-            .SetClaim(Claims.EmailVerified, user.EmailConfirmed.ToString().ToLowerInvariant(), ClaimValueTypes.Boolean)
+            .SetClaim(Claims.EmailVerified, user.EmailConfirmed)
             .SetClaim(KryptosClaims.WorkspaceId, workspaceId.ToString());
         if (refreshChainStart is { } chainStart)
         {
             // No destination: kept in the refresh token only, so the next refresh knows the chain's age.
-            identity.SetClaim(KryptosClaims.RefreshChainStart, chainStart.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64);
+            identity.SetClaim(KryptosClaims.RefreshChainStart, chainStart.ToUnixTimeSeconds());
+        }
+
+        if (authenticatedAt is { } authTime)
+        {
+            identity.SetClaim(Claims.AuthenticationTime, authTime.ToUnixTimeSeconds());
         }
 
         identity.SetScopes(scopes);
@@ -162,6 +167,9 @@ public sealed class ConsentService(
                 break;
             case KryptosClaims.WorkspaceId:
                 yield return Destinations.AccessToken;
+                break;
+            case Claims.AuthenticationTime:
+                yield return Destinations.IdentityToken;
                 break;
             case Claims.Name or Claims.PreferredUsername or Claims.Locale or Claims.UpdatedAt when scopes.Contains(Scopes.Profile):
                 yield return Destinations.IdentityToken;

@@ -82,7 +82,7 @@ public static partial class HostingExtensions
         services.AddKryptosRateLimiting(builder.Configuration);
         services.AddAntiforgery(antiforgery =>
         {
-            antiforgery.Cookie.Name = "kryptos.antiforgery";
+            antiforgery.Cookie.Name = builder.Environment.IsDevelopment() ? "kryptos.antiforgery" : "__Host-kryptos.antiforgery";
             antiforgery.Cookie.SecurePolicy = builder.Environment.IsDevelopment()
                 ? CookieSecurePolicy.SameAsRequest
                 : CookieSecurePolicy.Always;

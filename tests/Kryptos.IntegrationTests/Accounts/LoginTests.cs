@@ -37,7 +37,7 @@ public sealed partial class LoginTests(KryptosFactory factory) : IClassFixture<K
         Assert.Equal(user.Email, page.InputValue("Input.Email"));
         Assert.Equal("", page.InputValue("Input.Password"));
         Assert.Equal(1, (await factory.UserAsync(user.Email)).AccessFailedCount);
-        Assert.DoesNotContain(response.Headers.Where(h => h.Key == "Set-Cookie").SelectMany(h => h.Value), c => c.StartsWith("kryptos.session=", StringComparison.Ordinal));
+        Assert.DoesNotContain(response.Headers.Where(h => h.Key == "Set-Cookie").SelectMany(h => h.Value), c => c.StartsWith("__Host-kryptos.session=", StringComparison.Ordinal));
         using var settings = await client.Http.GetAsync(new Uri("/account", UriKind.Relative));
         AccountIntents.AssertRedirectsToLogin(settings);
     }

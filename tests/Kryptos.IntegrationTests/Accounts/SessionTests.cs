@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using Kryptos.IntegrationTests.Infrastructure;
 
@@ -99,5 +100,25 @@ public sealed class SessionTests(KryptosFactory factory) : IClassFixture<Kryptos
             using var settings = await again.Http.GetAsync(new Uri("/account", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, settings.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task LoggingInAsAnotherAccountOverASession_MovesTheSessionToThatAccount()
+    {
+        var (alice, browser) = await factory.SignedInUserAsync();
+        var bob = await factory.SignUpAsync();
+
+        using (var response = await browser.LoginAsync(bob, "/account/login?reauth=true"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        }
+
+        var aliceId = await factory.UserIdAsync(alice);
+        var bobId = await factory.UserIdAsync(bob);
+        Assert.Equal(0, await factory.WithDbAsync(db => db.UserSessions.CountAsync(s => s.UserId == aliceId)));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.UserSessions.CountAsync(s => s.UserId == bobId)));
+        var settings = await browser.GetPageAsync("/account");
+        Assert.Contains(bob.Email, settings.Body!.TextContent, StringComparison.Ordinal);
+        browser.Dispose();
     }
 }

@@ -20,7 +20,7 @@ public sealed class AntiforgeryTests(KryptosFactory factory) : IClassFixture<Kry
         using var response = await client.PostAsync(new Uri("/account/login", UriKind.Relative), form);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.False(response.Headers.Contains("Set-Cookie") && response.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("kryptos.session=", StringComparison.Ordinal)));
+        Assert.False(response.Headers.Contains("Set-Cookie") && response.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("__Host-kryptos.session=", StringComparison.Ordinal)));
         Assert.Equal(0, await factory.SessionCountAsync((await factory.UserAsync(user.Email)).Id));
     }
 

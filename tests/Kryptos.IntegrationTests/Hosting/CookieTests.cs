@@ -15,7 +15,7 @@ public sealed class CookieTests(KryptosFactory factory) : IClassFixture<KryptosF
         using var response = await client.LoginAsync(user);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var attributes = CookieAttributes(response, "kryptos.session");
+        var attributes = CookieAttributes(response, "__Host-kryptos.session");
         Assert.Contains("httponly", attributes);
         Assert.Contains("secure", attributes);
         Assert.Contains("samesite=lax", attributes);
@@ -30,7 +30,7 @@ public sealed class CookieTests(KryptosFactory factory) : IClassFixture<KryptosF
 
         using var response = await client.Http.GetAsync(new Uri("/account/login", UriKind.Relative));
 
-        var attributes = CookieAttributes(response, "kryptos.antiforgery");
+        var attributes = CookieAttributes(response, "__Host-kryptos.antiforgery");
         Assert.Contains("httponly", attributes);
         Assert.Contains("secure", attributes);
         Assert.Contains("samesite=strict", attributes);

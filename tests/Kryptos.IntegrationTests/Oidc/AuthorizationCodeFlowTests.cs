@@ -43,6 +43,10 @@ public sealed class AuthorizationCodeFlowTests(KryptosFactory factory) : IClassF
         Assert.Equal("Grace Hopper", id.Claims.Single(c => c.Type == "name").Value);
         Assert.Equal(user.Email, id.Claims.Single(c => c.Type == "email").Value);
         Assert.Equal("https://localhost/oidc/", id.Issuer);
+        // Typed as OpenID Connect Core §5.1 says: a JSON boolean and a number, not strings.
+        Assert.True(id.GetPayloadValue<bool>("email_verified"));
+        Assert.InRange(id.GetPayloadValue<long>("updated_at"), DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.Equal(System.Text.Json.JsonValueKind.True, JsonDocument.Parse(Base64UrlDecode(tokens.IdToken!.Split('.')[1])).RootElement.GetProperty("email_verified").ValueKind);
 
         using var userInfoRequest = new HttpRequestMessage(HttpMethod.Get, "/oidc/userinfo");
         userInfoRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
@@ -54,4 +58,7 @@ public sealed class AuthorizationCodeFlowTests(KryptosFactory factory) : IClassF
         Assert.Equal("Grace Hopper", claims.GetProperty("name").GetString());
         _ = developer;
     }
+
+    private static string Base64UrlDecode(string value) =>
+        System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(value));
 }

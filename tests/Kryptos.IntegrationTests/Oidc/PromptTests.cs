@@ -182,6 +182,44 @@ public sealed class PromptTests(KryptosFactory factory) : IClassFixture<KryptosF
     }
 
     /// <summary>The response sends the browser to our login form, coming back to /oidc/auth; returns the login URL.</summary>
+    [Fact]
+    public async Task PromptLoginConsent_KeepsTheConsentPart_AfterTheLogin()
+    {
+        var client = await factory.PublishClientAsync();
+        var user = await factory.NewUserAsync();
+        using var browser = factory.NewClient();
+        await browser.AuthorizeAsync(OidcIntents.AuthorizeUrl(client.ClientId, Pkce.Create()), user);
+        var url = OidcIntents.AuthorizeUrl(client.ClientId, Pkce.Create(), extra: new Dictionary<string, string?> { ["prompt"] = "login consent" });
+
+        using var response = await browser.Http.GetAsync(url);
+        var login = AssertSentToLogin(response, reauthenticate: true);
+        var returnUrl = QueryHelpers.ParseQuery(new Uri(new Uri("https://localhost"), login).Query)["returnUrl"].ToString();
+        Assert.Equal("consent", QueryHelpers.ParseQuery(new Uri(new Uri("https://localhost"), returnUrl).Query)["prompt"].ToString());
+
+        // After the login the consent screen shows although consent is remembered.
+        using var loggedIn = await browser.LoginAsync(user, login);
+        using var back = await browser.Http.GetAsync(loggedIn.Headers.Location);
+        Assert.True(back.StatusCode == HttpStatusCode.OK, $"{loggedIn.StatusCode} {loggedIn.Headers.Location} -> {back.StatusCode} {back.Headers.Location}");
+        var page = await PortalClient.ReadPageAsync(back, HttpStatusCode.OK);
+        Assert.NotNull(page.QuerySelector("button[value='allow']"));
+    }
+
+    [Fact]
+    public async Task TheIdToken_CarriesAuthTime_TheTimeOfTheLogin()
+    {
+        var client = await factory.PublishClientAsync();
+        var user = await factory.NewUserAsync();
+        var before = DateTimeOffset.UtcNow.AddSeconds(-2).ToUnixTimeSeconds();
+        using var server = factory.Backchannel();
+
+        var tokens = await factory.TokensAsync(server, client, user);
+
+        var authTime = long.Parse(OidcSetup.Claim(tokens.IdToken, "auth_time")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(authTime, before, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var refreshed = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
+        Assert.Equal(authTime.ToString(System.Globalization.CultureInfo.InvariantCulture), OidcSetup.Claim(refreshed.IdToken, "auth_time"));
+    }
+
     private static string AssertSentToLogin(HttpResponseMessage response, bool reauthenticate)
     {
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);

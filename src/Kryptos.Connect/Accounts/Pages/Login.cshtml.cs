@@ -61,13 +61,10 @@ public sealed class LoginModel(
         var result = await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
         if (result.Succeeded)
         {
-            if (signIn.IsSignedIn(User))
-            {
-                // Logging in over an existing session (re-authentication, or another account)
-                // starts a new session instead of reusing the old session key.
-                await signIn.SignOutAsync();
-            }
-
+            // Over an existing session (re-authentication for prompt=login or max_age, or another
+            // account) the cookie handler keeps the session key and stores the new ticket under it
+            // (DatabaseTicketStore.RenewAsync also moves the session to the new user). The __Host-
+            // cookie prefix keeps other origins from planting a key to fixate.
             await signIn.SignInWithClaimsAsync(user, Input.RememberMe, [new Claim("amr", "pwd")]);
             return LocalRedirect(SafeReturnUrl());
         }

@@ -91,9 +91,12 @@ public sealed class AuthorizeModel(
             // Come back here after logging in, without prompt=login or max_age: the login about to
             // happen satisfies both, and asking again would loop (max_age=0 is older than any
             // session by the time the browser is back).
+            // Other prompt values (prompt=login consent) survive.
+            var otherPrompts = string.Join(' ', request.GetPromptValues().Where(v => v != PromptValues.Login));
             var parameters = request.GetParameters()
                 .Where(p => p.Key != OpenIddictConstants.Parameters.MaxAge)
-                .Where(p => p.Key != OpenIddictConstants.Parameters.Prompt || !request.HasPromptValue(PromptValues.Login))
+                .Select(p => p.Key == OpenIddictConstants.Parameters.Prompt ? new(p.Key, otherPrompts) : p)
+                .Where(p => p.Key != OpenIddictConstants.Parameters.Prompt || otherPrompts.Length > 0)
                 .Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value.ToString() ?? "")}");
             var returnUrl = Request.PathBase + Request.Path + "?" + string.Join('&', parameters);
             var reauthenticate = user is not null ? "&reauth=true" : "";
@@ -164,7 +167,9 @@ public sealed class AuthorizeModel(
     private async Task<IActionResult> IssueAsync(User user, OAuthGrant grant, ImmutableArray<string> scopes)
     {
         await consent.TouchAsync(grant, HttpContext.RequestAborted);
-        var principal = consent.CreatePrincipal(user, grant.WorkspaceId!.Value, scopes, grant.Id!);
+        // auth_time: when the user last entered their password (OpenID Connect Core §2, needed with max_age).
+        var authenticatedAt = (await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Properties?.IssuedUtc;
+        var principal = consent.CreatePrincipal(user, grant.WorkspaceId!.Value, scopes, grant.Id!, authenticatedAt: authenticatedAt);
         return SignIn(principal, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
