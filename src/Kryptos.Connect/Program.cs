@@ -6,15 +6,18 @@ using Kryptos.Connect.Portal;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddData();      // EF Core (SQLite by default), migrations before anything else starts, health checks
-builder.AddHosting();   // logging, limits, Data Protection keys in the database, rate limits, problem details
-builder.AddAccounts();  // ASP.NET Core Identity, sessions, email
-builder.AddAuthorizationServer(); // OpenID Connect provider (OpenIddict) at /oidc: clients, grants, tokens, keys
-builder.AddPortal();    // Developer Portal pages: workspaces, members, audit log
+builder.AddData();                  // EF Core (SQLite by default), migrations before anything else starts, health checks
+builder.AddHosting();               // logging, limits, Data Protection keys in the database, rate limits, problem details
+builder.AddAccounts();              // ASP.NET Core Identity, sessions, email
+builder.AddAuthorizationServer();   // OpenID Connect provider (OpenIddict) at /oidc: clients, grants, tokens, keys
+builder.AddPortal();                // Developer Portal pages: workspaces, clients, members, audit log, docs
 
 var app = builder.Build();
 
-app.UseHosting();
+app.UseHosting();                   // forwarded headers, errors, security headers, limits, routing, rate limits
+app.UseAuthorizationServerCors();   // CORS for the token/userinfo endpoints browser apps call
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapHealth();
 app.MapAuthorizationServer();
 app.MapPortal();

@@ -31,6 +31,11 @@ public static class AuthorizationServerExtensions
         services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyRing>());
         services.AddHostedService<ServerKeyRingRefresher>();
         services.AddScoped<ConsentService>();
+        services.AddSingleton<ClientOrigins>();
+        services.AddHostedService<ClientOriginsRefresher>();
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
+            .Configure<ClientOrigins>(ClientOrigins.AddPolicies);
 
         services.AddOpenIddict()
             .AddCore(core =>
@@ -104,6 +109,22 @@ public static class AuthorizationServerExtensions
                 }
             });
         return builder;
+    }
+
+    /// <summary>
+    /// CORS for the endpoints browser apps call (before authentication, where OpenIddict answers
+    /// them). Preflight requests are answered here; /oidc/auth gets none.
+    /// </summary>
+    public static WebApplication UseAuthorizationServerCors(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        string[] clientEndpoints = ["/oidc/token", "/oidc/userinfo", "/oidc/token/revocation", "/oidc/token/introspection"];
+        string[] publicDocuments = ["/oidc/.well-known", "/oidc/jwks"];
+        app.UseWhen(context => clientEndpoints.Any(path => context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase)),
+            branch => branch.UseCors(ClientOrigins.ClientEndpointsPolicy));
+        app.UseWhen(context => publicDocuments.Any(path => context.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase)),
+            branch => branch.UseCors(ClientOrigins.PublicDocumentsPolicy));
+        return app;
     }
 
     public static WebApplication MapAuthorizationServer(this WebApplication app)

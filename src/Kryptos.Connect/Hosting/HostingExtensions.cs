@@ -90,7 +90,7 @@ public static partial class HostingExtensions
         return builder;
     }
 
-    /// <summary>The request pipeline's front half, in order.</summary>
+    /// <summary>The request pipeline's front half, in order, up to (not including) authentication.</summary>
     public static WebApplication UseHosting(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -122,8 +122,6 @@ public static partial class HostingExtensions
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();
-        app.UseAuthentication();
-        app.UseAuthorization();
         return app;
     }
 

@@ -26,6 +26,7 @@ public sealed class ClientService(
     KryptosDbContext db,
     OpenIddictApplicationManager<OAuthClient> applications,
     AuditLog audit,
+    ClientOrigins origins,
     TimeProvider time)
 {
     public const string ClientIdPrefix = "kc_";
@@ -90,6 +91,7 @@ public sealed class ClientService(
         // OpenIddict insists on a secret of its own for a confidential client; it gets a random one
         // that nobody ever sees (KryptosApplicationManager checks the ClientSecrets table instead).
         await applications.CreateAsync(client, registration.IsConfidential ? SecureTokens.Create() : null, cancellationToken);
+        await origins.RefreshAsync(cancellationToken);
         return (client, secret);
     }
 
@@ -107,6 +109,7 @@ public sealed class ClientService(
         client.UpdatedAt = time.GetUtcNow();
         audit.Record(membership.Workspace.Id, AuditActions.ClientUpdated, $"Updated client \"{registration.Name}\" ({client.ClientId})");
         await applications.UpdateAsync(client, descriptor, cancellationToken);
+        await origins.RefreshAsync(cancellationToken);
     }
 
     public async Task SetDisabledAsync(WorkspaceMembership membership, OAuthClient client, bool disabled, CancellationToken cancellationToken = default)
@@ -124,6 +127,7 @@ public sealed class ClientService(
         audit.Record(membership.Workspace.Id, disabled ? AuditActions.ClientDisabled : AuditActions.ClientEnabled,
             $"{(disabled ? "Disabled" : "Enabled")} client \"{client.DisplayName}\" ({client.ClientId})");
         await applications.UpdateAsync(client, cancellationToken);
+        await origins.RefreshAsync(cancellationToken);
     }
 
     /// <summary>Deletes the client; OpenIddict's store deletes its grants and tokens with it.</summary>
@@ -134,6 +138,7 @@ public sealed class ClientService(
         EnsureAllowed(membership);
         audit.Record(membership.Workspace.Id, AuditActions.ClientDeleted, $"Deleted client \"{client.DisplayName}\" ({client.ClientId})");
         await applications.DeleteAsync(client, cancellationToken);
+        await origins.RefreshAsync(cancellationToken);
     }
 
     /// <summary>
