@@ -53,7 +53,7 @@ public sealed class AuthorizeModel(
 
     public Task<IActionResult> OnGetAsync() => HandleAsync(decision: null);
 
-    public async Task<IActionResult> OnPostAsync([FromForm(Name = "kryptos_decision")] string? decision)
+    public async Task<IActionResult> OnPostAsync([FromForm(Name = FormFields.Decision)] string? decision)
     {
         if (decision is not null && !await antiforgery.IsRequestValidAsync(HttpContext))
         {
@@ -138,7 +138,7 @@ public sealed class AuthorizeModel(
 
         if (decision == "allow")
         {
-            var chosen = Guid.TryParse(Request.Form["kryptos_workspace"], out var id) ? memberships.FirstOrDefault(m => m.WorkspaceId == id) : null;
+            var chosen = Guid.TryParse(Request.Form[FormFields.Workspace], out var id) ? memberships.FirstOrDefault(m => m.WorkspaceId == id) : null;
             if (chosen is null)
             {
                 ModelState.AddModelError(string.Empty, "Choose the workspace to share.");
@@ -157,9 +157,7 @@ public sealed class AuthorizeModel(
         Workspaces = [.. memberships
             .OrderByDescending(m => m.IsPersonal).ThenBy(m => m.Name)
             .Select(m => new WorkspaceChoice(m.WorkspaceId, m.Name, m.IsPersonal, m.Role))];
-        RequestParameters = [.. request.GetParameters()
-            .Where(p => p.Key is not ("kryptos_decision" or "kryptos_workspace" or "__RequestVerificationToken"))
-            .Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString() ?? ""))];
+        RequestParameters = FormFields.ProtocolParameters(request);
         Response.Headers.CacheControl = "no-store";
         return Page();
     }

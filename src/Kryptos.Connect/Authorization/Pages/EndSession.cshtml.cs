@@ -23,7 +23,7 @@ public sealed class EndSessionModel(SignInManager<User> signIn, IAntiforgery ant
 
     public IActionResult OnGet() => Render();
 
-    public async Task<IActionResult> OnPostAsync([FromForm(Name = "kryptos_decision")] string? decision)
+    public async Task<IActionResult> OnPostAsync([FromForm(Name = FormFields.Decision)] string? decision)
     {
         if (decision != "logout" || !await antiforgery.IsRequestValidAsync(HttpContext))
         {
@@ -44,10 +44,7 @@ public sealed class EndSessionModel(SignInManager<User> signIn, IAntiforgery ant
             return page;
         }
 
-        var request = HttpContext.GetOpenIddictServerRequest();
-        RequestParameters = request is null ? [] : [.. request.GetParameters()
-            .Where(p => p.Key is not ("kryptos_decision" or "__RequestVerificationToken"))
-            .Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString() ?? ""))];
+        RequestParameters = FormFields.ProtocolParameters(HttpContext.GetOpenIddictServerRequest());
         return Page();
     }
 }
