@@ -132,6 +132,14 @@ public sealed class ConsentService(
         {
             // No destination: kept in the refresh token only, so the next refresh knows the chain's age.
             identity.SetClaim(KryptosClaims.RefreshChainStart, chainStart.ToUnixTimeSeconds());
+
+            // A new refresh token never outlives its chain: near the cap it gets only what is left,
+            // so its exp (and introspection) tell the truth.
+            var left = chainStart + options.Value.RefreshTokenAbsoluteLifetime - time.GetUtcNow();
+            if (left < options.Value.RefreshTokenLifetime)
+            {
+                identity.SetRefreshTokenLifetime(left > TimeSpan.Zero ? left : TimeSpan.FromSeconds(1));
+            }
         }
 
         if (authenticatedAt is { } authTime)

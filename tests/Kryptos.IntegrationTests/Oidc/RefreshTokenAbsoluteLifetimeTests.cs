@@ -42,7 +42,25 @@ public sealed class RefreshTokenAbsoluteLifetimeTests(ShortRefreshChainFactory f
 
         Assert.Equal(HttpStatusCode.BadRequest, capped.Status);
         Assert.Equal("invalid_grant", capped.Error);
-        Assert.Contains("maximum lifetime", capped.Json.GetProperty("error_description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARefreshTokenNearTheCap_ExpiresWithItsChain_NotAfterASlidingLifetime()
+    {
+        var client = await factory.PublishClientAsync();
+        using var server = factory.Backchannel();
+        var tokens = await factory.TokensForNewUserAsync(server, client);
+        var chainEnds = DateTimeOffset.UtcNow + ShortRefreshChainFactory.Lifetime;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        var refreshed = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
+        Assert.Equal(HttpStatusCode.OK, refreshed.Status);
+
+        var introspection = await server.IntrospectAsync(client.ClientId, client.Secret, refreshed.RefreshToken!);
+        Assert.True(introspection.Active);
+        var expires = DateTimeOffset.FromUnixTimeSeconds(introspection.Json.GetProperty("exp").GetInt64());
+        // A sliding lifetime would end ~6 s after the refresh; the chain ends ~4 s after it.
+        Assert.True(expires <= chainEnds.AddSeconds(1), $"The refresh token expires at {expires:O}, after its chain ({chainEnds:O}).");
     }
 
     [Fact]
