@@ -1,9 +1,6 @@
 using System.Net;
 using Kryptos.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Kryptos.IntegrationTests.Hosting;
 
@@ -11,28 +8,11 @@ namespace Kryptos.IntegrationTests.Hosting;
 public sealed class ForwardedHeadersTests
 {
     /// <summary>Every request arrives from 10.1.2.3, as if through a proxy on the private network.</summary>
-    public class ProxiedFactory : KryptosFactory
+    public class ProxiedFactory : RemoteAddressFactory
     {
         public static readonly IPAddress Proxy = IPAddress.Parse("10.1.2.3");
 
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, FromProxy>());
-        }
-
-        private sealed class FromProxy : IStartupFilter
-        {
-            public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-            {
-                app.Use((context, nextMiddleware) =>
-                {
-                    context.Connection.RemoteIpAddress = Proxy;
-                    return nextMiddleware(context);
-                });
-                next(app);
-            };
-        }
+        protected override IPAddress RemoteAddress => Proxy;
     }
 
     public sealed class TrustedProxyFactory : ProxiedFactory

@@ -3,38 +3,18 @@ using System.Net;
 using Kryptos.Connect.Portal.Audit;
 using Kryptos.Connect.Portal.Workspaces;
 using Kryptos.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Kryptos.IntegrationTests.Workspaces;
 
 /// <summary>The audit log page: who did what, when and from where, newest first, of this workspace only.</summary>
 public sealed class AuditLogTests(AuditLogTests.ClientAddressFactory factory) : IClassFixture<AuditLogTests.ClientAddressFactory>
 {
-    /// <summary>The test server has no client address of its own; this host sees every request come from one.</summary>
-    public sealed class ClientAddressFactory : KryptosFactory
+    /// <summary>Every request comes from one documented address.</summary>
+    public sealed class ClientAddressFactory : RemoteAddressFactory
     {
         public static readonly IPAddress ClientAddress = IPAddress.Parse("203.0.113.7");
 
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ClientAddressFilter>());
-        }
-
-        private sealed class ClientAddressFilter : IStartupFilter
-        {
-            public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-            {
-                app.Use((context, nextMiddleware) =>
-                {
-                    context.Connection.RemoteIpAddress = ClientAddress;
-                    return nextMiddleware(context);
-                });
-                next(app);
-            };
-        }
+        protected override IPAddress RemoteAddress => ClientAddress;
     }
 
     [Fact]
