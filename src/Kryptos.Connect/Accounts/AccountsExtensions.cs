@@ -34,6 +34,7 @@ public static class AccountsExtensions
                 options.Tokens.EmailConfirmationTokenProvider = EmailConfirmationTokenProvider.ProviderName;
             })
             .AddEntityFrameworkStores<KryptosDbContext>()
+            .AddUserStore<KryptosUserStore>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddTokenProvider<EmailConfirmationTokenProvider>(EmailConfirmationTokenProvider.ProviderName)

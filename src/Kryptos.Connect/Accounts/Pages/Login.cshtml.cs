@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Security.Claims;
 using Kryptos.Connect.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -58,15 +57,20 @@ public sealed class LoginModel(
             return Page();
         }
 
-        var result = await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
+        // Over an existing session (re-authentication for prompt=login or max_age, or another
+        // account) the cookie handler keeps the session key and stores the new ticket under it
+        // (DatabaseTicketStore.RenewAsync also moves the session to the new user). The __Host-
+        // cookie prefix keeps other origins from planting a key to fixate.
+        var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
         if (result.Succeeded)
         {
-            // Over an existing session (re-authentication for prompt=login or max_age, or another
-            // account) the cookie handler keeps the session key and stores the new ticket under it
-            // (DatabaseTicketStore.RenewAsync also moves the session to the new user). The __Host-
-            // cookie prefix keeps other origins from planting a key to fixate.
-            await signIn.SignInWithClaimsAsync(user, Input.RememberMe, [new Claim("amr", "pwd")]);
             return LocalRedirect(SafeReturnUrl());
+        }
+
+        if (result.RequiresTwoFactor)
+        {
+            // The password was right; Identity keeps who it was in a short-lived two-factor cookie.
+            return RedirectToPage("LoginTwoFactor", new { returnUrl = SafeReturnUrl(), rememberMe = Input.RememberMe });
         }
 
         ModelState.AddModelError(string.Empty, FailureMessage);
