@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Kryptos.Connect.Portal.Clients;
+using Kryptos.Connect.Authorization.Clients;
 
 namespace Kryptos.Benchmarks;
 

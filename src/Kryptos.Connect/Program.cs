@@ -1,5 +1,6 @@
 using Kryptos.Connect.Accounts;
 using Kryptos.Connect.Authorization;
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
 using Kryptos.Connect.Portal;
@@ -7,7 +8,8 @@ using Kryptos.Connect.Portal;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddData();                  // EF Core (SQLite by default), migrations before anything else starts, health checks
-builder.AddHosting();               // logging, limits, Data Protection keys in the database, rate limits, problem details
+builder.AddHosting();               // logging, limits, Data Protection keys in the database, rate limits, mail, problem details
+builder.AddCore();                  // accounts' and workspaces' entities, memberships and the access check, audit log, domain events
 builder.AddAccounts();              // ASP.NET Core Identity, sessions, email
 builder.AddAuthorizationServer();   // OpenID Connect provider (OpenIddict) at /oidc: clients, grants, tokens, keys
 builder.AddPortal();                // Developer Portal pages: workspaces, clients, members, audit log, docs

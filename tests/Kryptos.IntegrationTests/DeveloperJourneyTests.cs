@@ -1,5 +1,5 @@
 using System.Net;
-using Kryptos.Connect.Portal.Workspaces;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.IntegrationTests.Infrastructure;
 
 namespace Kryptos.IntegrationTests;
@@ -16,6 +16,7 @@ public sealed class DeveloperJourneyTests(KryptosFactory factory) : IClassFixtur
         var colleagueEmail = Intents.NewEmail("colleague");
         var link = await factory.InviteAsync(ownerClient, workspaceId, colleagueEmail, WorkspaceRole.Editor);
         var colleague = await factory.SignUpAsync(colleagueEmail);
+        await factory.VerifyEmailAsync(colleague);
         using var colleagueClient = await factory.LoginAsync(colleague);
         using var accepted = await colleagueClient.AcceptInvitationAsync(link);
         Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);

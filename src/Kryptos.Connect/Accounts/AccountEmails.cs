@@ -1,6 +1,7 @@
 using System.Text;
-using Kryptos.Connect.Accounts.Email;
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Hosting;
+using Kryptos.Connect.Hosting.Email;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -17,12 +18,20 @@ public sealed class AccountEmails(UserManager<User> users, IEmailSender email, P
         await email.SendAsync(EmailTemplates.ConfirmEmail(user.Email!, user.DisplayName, link), cancellationToken);
     }
 
-    public async Task SendPasswordResetAsync(User user, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The reset mail for <paramref name="address"/>, or null when no account has it. Runs on the mail
+    /// queue (see ForgotPassword), so the lookup and token generation never show in the request's time.
+    /// </summary>
+    public async Task<EmailMessage?> ComposePasswordResetAsync(string address, string origin)
     {
-        ArgumentNullException.ThrowIfNull(user);
+        var user = await users.FindByEmailAsync(address);
+        if (user is null)
+        {
+            return null;
+        }
+
         var code = Encode(await users.GeneratePasswordResetTokenAsync(user));
-        var link = urls.Absolute($"/account/reset-password?userId={user.Id}&code={code}");
-        await email.SendAsync(EmailTemplates.ResetPassword(user.Email!, link), cancellationToken);
+        return EmailTemplates.ResetPassword(user.Email!, $"{origin}/account/reset-password?userId={user.Id}&code={code}");
     }
 
     public Task SendAccountExistsAsync(User user, CancellationToken cancellationToken = default)

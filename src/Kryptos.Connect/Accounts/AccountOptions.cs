@@ -28,19 +28,47 @@ public sealed class AccountOptions
 
     public TimeSpan PasswordResetLinkLifetime { get; set; } = TimeSpan.FromHours(1);
 
-    public LoginRateLimitOptions LoginRateLimit { get; set; } = new();
+    public LoginThrottleOptions Throttle { get; set; } = new();
+
+    public AccountRateLimitOptions RateLimits { get; set; } = new();
 }
 
-/// <summary>Limits on login, sign-up and reset submissions; rejected requests get 429 + Retry-After.</summary>
-public sealed class LoginRateLimitOptions
+/// <summary>Failed password checks before further attempts are refused (see <see cref="LoginThrottle"/>).</summary>
+public sealed class LoginThrottleOptions
 {
-    /// <summary>Form submissions one client IP may make per <see cref="Window"/>.</summary>
-    [Range(1, 100_000)]
-    public int PermitsPerIp { get; set; } = 30;
+    /// <summary>Failures against one account from one IP address per <see cref="Window"/>; a success clears them.</summary>
+    [Range(1, 10_000)]
+    public int FailuresPerAccountAndIp { get; set; } = 10;
 
-    /// <summary>Login attempts against one account per <see cref="Window"/>, from anywhere.</summary>
-    [Range(1, 100_000)]
-    public int PermitsPerAccount { get; set; } = 10;
+    /// <summary>Failures from one IP address against any account per <see cref="Window"/> (password spraying).</summary>
+    [Range(1, 1_000_000)]
+    public int FailuresPerIp { get; set; } = 100;
 
-    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+/// <summary>
+/// Ceilings on form submissions per client IP, successful or not, far above what people do: they stop
+/// scripts. Rejections answer 429 with <c>Retry-After</c>.
+/// </summary>
+public sealed class AccountRateLimitOptions
+{
+    /// <summary>Login and second-factor submissions per IP per <see cref="LoginWindow"/>.</summary>
+    [Range(1, 1_000_000)]
+    public int LoginAttemptsPerIp { get; set; } = 300;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Sign-ups per IP per <see cref="FormWindow"/>.</summary>
+    [Range(1, 1_000_000)]
+    public int SignUpsPerIp { get; set; } = 20;
+
+    /// <summary>Password-reset requests per IP per <see cref="FormWindow"/>.</summary>
+    [Range(1, 1_000_000)]
+    public int PasswordResetRequestsPerIp { get; set; } = 20;
+
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan FormWindow { get; set; } = TimeSpan.FromHours(1);
 }

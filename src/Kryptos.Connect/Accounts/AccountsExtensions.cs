@@ -1,14 +1,15 @@
-using Kryptos.Connect.Accounts.Email;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Events;
 using Kryptos.Connect.Data;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Kryptos.Connect.Accounts;
 
 public static class AccountsExtensions
 {
-    /// <summary>ASP.NET Core Identity with the settings of ../shared/SECURITY.md, sessions and email.</summary>
+    /// <summary>ASP.NET Core Identity with the settings of docs/decisions/0004-password-and-login-policy.md, sessions and email.</summary>
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -20,7 +21,8 @@ public static class AccountsExtensions
         services.AddIdentityCore<User>(options =>
             {
                 options.User.RequireUniqueEmail = true;
-                options.SignIn.RequireConfirmedAccount = false;
+                // "Confirmed" means "not disabled" here (AccountStatus); email verification is checked where it matters.
+                options.SignIn.RequireConfirmedAccount = true;
                 // NIST SP 800-63B: length and a block-list instead of composition rules.
                 options.Password.RequiredLength = accounts.PasswordMinLength;
                 options.Password.RequireDigit = false;
@@ -39,6 +41,7 @@ public static class AccountsExtensions
             .AddDefaultTokenProviders()
             .AddTokenProvider<EmailConfirmationTokenProvider>(EmailConfirmationTokenProvider.ProviderName)
             .AddPasswordValidator<CommonPasswordValidator>();
+        services.AddScoped<IUserConfirmation<User>, AccountStatus>();
 
         services.Configure<PasswordHasherOptions>(o =>
         {
@@ -68,14 +71,20 @@ public static class AccountsExtensions
                 cookie.LogoutPath = "/account/logout";
                 cookie.AccessDeniedPath = "/error/403";
                 cookie.ReturnUrlParameter = "returnUrl";
+                cookie.Events.OnSigningIn = context =>
+                {
+                    AuthenticationTimes.StampIfNew(context.Properties, context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+                    return Task.CompletedTask;
+                };
             });
 
         services.AddSingleton<LoginThrottle>();
+        services.AddScoped<PasswordConfirmation>();
+        services.AddScoped<AccountDeletion>();
+        services.AddOptions<RateLimiterOptions>().Configure(options => AccountRateLimits.AddPolicies(options, accounts.RateLimits));
+        services.AddScoped<IHandles<AccountSignedOutEverywhere>, EndSessionsOnSignOutEverywhere>();
+        services.AddScoped<IDataSeeder, DemoAccount>();
         services.AddScoped<AccountEmails>();
-        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp
-            ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)
-            : ActivatorUtilities.CreateInstance<PickupDirectoryEmailSender>(sp));
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Kryptos.Connect.Core;
 using Microsoft.AspNetCore.Identity;
 
 namespace Kryptos.Connect.Accounts;

@@ -88,8 +88,8 @@ internal static class UserSessions
     internal static readonly object CurrentSessionItem = new();
 
     /// <summary>Ends every server-side session of a user (logout everywhere, password reset).</summary>
-    public static Task<int> EndAllAsync(this DbSet<UserSession> sessions, Guid userId) =>
-        sessions.Where(s => s.UserId == userId).ExecuteDeleteAsync();
+    public static Task<int> EndAllAsync(this DbSet<UserSession> sessions, Guid userId, CancellationToken cancellationToken = default) =>
+        sessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(cancellationToken);
 
     /// <summary>
     /// Ends every session of a user except the one of the current request (password change). Signing

@@ -1,3 +1,4 @@
+using Kryptos.Connect.Core;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
 using Microsoft.AspNetCore.DataProtection;

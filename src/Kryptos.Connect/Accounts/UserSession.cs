@@ -1,3 +1,4 @@
+using Kryptos.Connect.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

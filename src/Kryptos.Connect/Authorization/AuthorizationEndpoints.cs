@@ -1,10 +1,10 @@
+using System.Collections.Immutable;
 using System.Globalization;
-using Kryptos.Connect.Accounts;
-using Kryptos.Connect.Data;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Workspaces;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OpenIddict.Server.AspNetCore;
@@ -37,7 +37,7 @@ public static class AuthorizationEndpoints
     private static async Task<IResult> ExchangeAsync(
         HttpContext context,
         UserManager<User> users,
-        KryptosDbContext db,
+        Memberships memberships,
         OpenIddictAuthorizationManager<OAuthGrant> authorizations,
         ConsentService consent)
     {
@@ -51,8 +51,12 @@ public static class AuthorizationEndpoints
 
         var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         var principal = result.Principal ?? throw new InvalidOperationException("OpenIddict validated a token without a principal.");
+        // A deleted or disabled account ends its apps' access. A lockout does not: it stops password
+        // guesses at the login form, and must not let anyone who knows an address cut off that
+        // person's apps with five wrong passwords. An unverified account never got a grant (consent
+        // needs a verified address); one left from before that rule is refused too.
         var user = await users.FindByIdAsync(principal.GetClaim(Claims.Subject) ?? "");
-        if (user is null || await users.IsLockedOutAsync(user))
+        if (user is null || user.IsDisabled || !user.EmailConfirmed)
         {
             return Reject(Errors.InvalidGrant, "The account is no longer available.");
         }
@@ -63,9 +67,16 @@ public static class AuthorizationEndpoints
             return Reject(Errors.InvalidGrant, "The grant was revoked.");
         }
 
-        if (!await db.WorkspaceMembers.AnyAsync(m => m.WorkspaceId == workspaceId && m.UserId == user.Id, context.RequestAborted))
+        // The workspace's access check, at every exchange: the user must still belong to the workspace
+        // and still be allowed to share it with apps.
+        if (await memberships.FindAsync(workspaceId, user.Id, context.RequestAborted) is not { } membership)
         {
             return Reject(Errors.InvalidGrant, "The user no longer belongs to the workspace of this grant.");
+        }
+
+        if (!membership.Can(WorkspaceOperation.ShareWithApps))
+        {
+            return Reject(Errors.InvalidGrant, "The user may no longer share this workspace with apps.");
         }
 
         // Sliding refresh tokens, capped: a chain of refreshes ends RefreshTokenAbsoluteLifetime after
@@ -82,7 +93,11 @@ public static class AuthorizationEndpoints
         var authenticatedAt = long.TryParse(principal.GetClaim(Claims.AuthenticationTime), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;
-        var refreshed = consent.CreatePrincipal(user, workspaceId, principal.GetScopes(), grant.Id!, chainStart, authenticatedAt);
+        // Never more than the grant holds now: a scope the client stopped registering was removed from
+        // its grants (ClientService), and leaves the tokens at their next refresh.
+        var granted = await authorizations.GetScopesAsync(grant, context.RequestAborted);
+        var scopes = principal.GetScopes().Intersect(granted, StringComparer.Ordinal).ToImmutableArray();
+        var refreshed = consent.CreatePrincipal(user, workspaceId, scopes, grant.Id!, chainStart, authenticatedAt);
         return Results.SignIn(refreshed, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -92,7 +107,7 @@ public static class AuthorizationEndpoints
         var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         var principal = result.Principal;
         var user = principal is null ? null : await users.FindByIdAsync(principal.GetClaim(Claims.Subject) ?? "");
-        if (principal is null || user is null)
+        if (principal is null || user is null || user.IsDisabled)
         {
             return Results.Challenge(
                 new AuthenticationProperties(new Dictionary<string, string?>
@@ -107,7 +122,7 @@ public static class AuthorizationEndpoints
         {
             [Claims.Subject] = user.Id.ToString(),
         };
-        if (principal.HasScope(Scopes.Profile))
+        if (principal.HasScope(KryptosScopes.Profile))
         {
             claims[Claims.Name] = user.DisplayName;
             claims[Claims.PreferredUsername] = user.Email!;
@@ -115,7 +130,7 @@ public static class AuthorizationEndpoints
             claims[Claims.UpdatedAt] = user.UpdatedAt.ToUnixTimeSeconds();
         }
 
-        if (principal.HasScope(Scopes.Email))
+        if (principal.HasScope(KryptosScopes.Email))
         {
             claims[Claims.Email] = user.Email!;
             claims[Claims.EmailVerified] = user.EmailConfirmed;

@@ -1,4 +1,8 @@
+using Kryptos.Connect.Authorization.Clients;
+using Kryptos.Connect.Authorization.Grants;
 using Kryptos.Connect.Authorization.Keys;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Events;
 using Kryptos.Connect.Data;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
@@ -31,6 +35,14 @@ public static class AuthorizationServerExtensions
         services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyRing>());
         services.AddHostedService<ServerKeyRingRefresher>();
         services.AddScoped<ConsentService>();
+        services.AddScoped<ClientService>();
+        services.AddScoped<IGrantRevocation, GrantRevocation>();
+        services.AddScoped<IHandles<AccountSignedOutEverywhere>, GrantEventHandlers>();
+        services.AddScoped<IHandles<AccountDeleting>, GrantEventHandlers>();
+        services.AddScoped<IHandles<MembershipEnded>, GrantEventHandlers>();
+        services.AddScoped<IHandles<WorkspaceDeleting>, GrantEventHandlers>();
+        services.AddScoped<IHandles<SharingRightsChanged>, GrantEventHandlers>();
+        services.AddScoped<GrantDirectory>();
         services.AddSingleton<ClientOrigins>();
         services.AddHostedService<ClientOriginsRefresher>();
         services.AddCors();
@@ -83,7 +95,7 @@ public static class AuthorizationServerExtensions
                     .SetIdentityTokenLifetime(settings.IdentityTokenLifetime)
                     .SetRefreshTokenLifetime(settings.RefreshTokenLifetime);
 
-                server.RegisterScopes([.. Scopes.All.Select(s => s.Name)]);
+                server.RegisterScopes([.. KryptosScopes.All.Select(s => s.Name)]);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Locale, Claims.UpdatedAt,
                     Claims.Email, Claims.EmailVerified, KryptosClaims.WorkspaceId);
 

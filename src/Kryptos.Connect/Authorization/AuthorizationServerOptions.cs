@@ -3,7 +3,7 @@ using Kryptos.Connect.Authorization.Keys;
 
 namespace Kryptos.Connect.Authorization;
 
-/// <summary>Settings of the <c>Authorization</c> section (see docs/configuration.md). Defaults follow PRODUCT.md.</summary>
+/// <summary>Settings of the <c>Authorization</c> section (see docs/configuration.md). Defaults follow docs/architecture.md.</summary>
 public sealed class AuthorizationServerOptions
 {
     public const string SectionName = "Authorization";

@@ -1,9 +1,10 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Claims;
-using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Audit;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Data;
-using Kryptos.Connect.Portal.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -20,8 +21,8 @@ namespace Kryptos.Connect.Authorization;
 /// </summary>
 public sealed class ConsentService(
     KryptosDbContext db,
+    AuditLog audit,
     OpenIddictAuthorizationManager<OAuthGrant> authorizations,
-    IOpenIddictTokenManager tokens,
     IOptions<AuthorizationServerOptions> options,
     TimeProvider time)
 {
@@ -45,19 +46,28 @@ public sealed class ConsentService(
             grants.Add(grant);
         }
 
-        // Only grants on workspaces the user still belongs to count.
-        var memberOf = await db.WorkspaceMembers.Where(m => m.UserId == userId).Select(m => m.WorkspaceId).ToListAsync(cancellationToken);
-        return [.. grants.Where(g => g.WorkspaceId is { } id && memberOf.Contains(id)).OrderByDescending(g => g.CreationDate)];
+        // Only grants on workspaces the user still belongs to, and may still share, count.
+        var shareable = (await db.WorkspaceMembers.Where(m => m.UserId == userId)
+                .Select(m => new { m.WorkspaceId, m.Role, m.Workspace.MembersMayConnectApps })
+                .ToListAsync(cancellationToken))
+            .Where(m => WorkspacePermissions.Allows(m.Role, WorkspaceOperation.ShareWithApps, m.MembersMayConnectApps))
+            .Select(m => m.WorkspaceId)
+            .ToHashSet();
+        return [.. grants.Where(g => g.WorkspaceId is { } id && shareable.Contains(id)).OrderByDescending(g => g.CreationDate)];
     }
 
-    /// <summary>Records the user's consent as a permanent grant on one workspace.</summary>
-    public async Task<OAuthGrant> GrantAsync(Guid userId, OAuthClient client, Guid workspaceId, ImmutableArray<string> scopes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the user's consent as a permanent grant on one workspace, and tells the workspace's
+    /// audit log who connected which app with which scopes.
+    /// </summary>
+    public async Task<OAuthGrant> GrantAsync(User user, OAuthClient client, Guid workspaceId, ImmutableArray<string> scopes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(client);
         var descriptor = new OpenIddictAuthorizationDescriptor
         {
             ApplicationId = client.Id,
-            Subject = userId.ToString(),
+            Subject = user.Id.ToString(),
             Status = Statuses.Valid,
             Type = AuthorizationTypes.Permanent,
             CreationDate = time.GetUtcNow(),
@@ -65,16 +75,11 @@ public sealed class ConsentService(
         descriptor.Scopes.UnionWith(scopes);
         var grant = new OAuthGrant { WorkspaceId = workspaceId };
         await authorizations.PopulateAsync(grant, descriptor, cancellationToken);
+        // Saved with the grant (OpenIddict's store saves the same unit of work).
+        audit.Record(workspaceId, AuditActions.AppConnected,
+            $"{user.Email} connected \"{client.DisplayName}\" ({client.ClientId}) with {string.Join(" ", scopes)}", user);
         await authorizations.CreateAsync(grant, cancellationToken);
         return grant;
-    }
-
-    /// <summary>Revokes a grant and every token issued under it, at once.</summary>
-    public async Task RevokeAsync(OAuthGrant grant, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(grant);
-        await tokens.RevokeByAuthorizationIdAsync(grant.Id!, cancellationToken);
-        await authorizations.TryRevokeAsync(grant, cancellationToken);
     }
 
     /// <summary>Whether a refresh chain that began at <paramref name="chainStart"/> is past its absolute lifetime.</summary>
@@ -179,10 +184,10 @@ public sealed class ConsentService(
             case Claims.AuthenticationTime:
                 yield return Destinations.IdentityToken;
                 break;
-            case Claims.Name or Claims.PreferredUsername or Claims.Locale or Claims.UpdatedAt when scopes.Contains(Scopes.Profile):
+            case Claims.Name or Claims.PreferredUsername or Claims.Locale or Claims.UpdatedAt when scopes.Contains(KryptosScopes.Profile):
                 yield return Destinations.IdentityToken;
                 break;
-            case Claims.Email or Claims.EmailVerified when scopes.Contains(Scopes.Email):
+            case Claims.Email or Claims.EmailVerified when scopes.Contains(KryptosScopes.Email):
                 yield return Destinations.IdentityToken;
                 break;
         }

@@ -1,4 +1,4 @@
-using Kryptos.Connect.Portal.Workspaces;
+using Kryptos.Connect.Core.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using OpenIddict.EntityFrameworkCore.Models;

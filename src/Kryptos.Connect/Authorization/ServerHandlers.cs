@@ -9,7 +9,7 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Kryptos.Connect.Authorization;
 
 /// <summary>
-/// Puts the issuer, and every endpoint, under <c>{base}/oidc/</c> (PRODUCT.md). The base is
+/// Puts the issuer, and every endpoint, under <c>{base}/oidc/</c> (docs/architecture.md). The base is
 /// <c>Hosting:PublicOrigin</c> when set, otherwise the request's own origin, so a local run works
 /// on any host and port without configuration.
 /// </summary>

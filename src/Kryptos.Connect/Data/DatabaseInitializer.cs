@@ -29,7 +29,10 @@ internal sealed partial class DatabaseInitializer(
 
         if (options.Value.SeedDemoData)
         {
-            await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(cancellationToken);
+            foreach (var seeder in scope.ServiceProvider.GetServices<IDataSeeder>())
+            {
+                await seeder.SeedAsync(cancellationToken);
+            }
         }
     }
 

@@ -1,8 +1,9 @@
 using Kryptos.Connect.Accounts;
 using Kryptos.Connect.Authorization;
-using Kryptos.Connect.Portal.Audit;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Audit;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Portal.Members;
-using Kryptos.Connect.Portal.Workspaces;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;

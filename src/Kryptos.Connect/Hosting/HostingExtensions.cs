@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Kryptos.Connect.Data;
+using Kryptos.Connect.Hosting.Email;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -68,6 +69,13 @@ public static partial class HostingExtensions
         services.AddHttpContextAccessor();
         services.AddProblemDetails();
         services.AddScoped<PublicUrls>();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IEmailTransport>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp
+            ? ActivatorUtilities.CreateInstance<SmtpTransport>(sp)
+            : ActivatorUtilities.CreateInstance<PickupDirectoryTransport>(sp));
+        services.AddSingleton<EmailDelivery>();
+        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<EmailDelivery>());
+        services.AddHostedService(sp => sp.GetRequiredService<EmailDelivery>());
 
         // Keys in the database: cookies and tokens survive restarts and are shared by every instance.
         var dataProtection = services.AddDataProtection()
@@ -79,7 +87,7 @@ public static partial class HostingExtensions
                 hosting.DataProtectionCertificatePath, hosting.DataProtectionCertificatePassword));
         }
 
-        services.AddKryptosRateLimiting(builder.Configuration);
+        services.AddKryptosRateLimiting();
         services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = builder.Environment.IsDevelopment() ? "kryptos.antiforgery" : "__Host-kryptos.antiforgery";

@@ -8,7 +8,10 @@ namespace Kryptos.Connect.Hosting;
 /// </summary>
 public sealed class PublicUrls(IOptions<HostingOptions> options, IHttpContextAccessor http)
 {
-    public string Absolute(string pathAndQuery)
+    public string Absolute(string pathAndQuery) => Origin() + pathAndQuery;
+
+    /// <summary>The origin links start with, without a trailing slash; capture it before handing work to the background.</summary>
+    public string Origin()
     {
         var origin = options.Value.PublicOrigin;
         if (string.IsNullOrEmpty(origin))
@@ -17,6 +20,6 @@ public sealed class PublicUrls(IOptions<HostingOptions> options, IHttpContextAcc
             origin = $"{request.Scheme}://{request.Host}";
         }
 
-        return origin.TrimEnd('/') + pathAndQuery;
+        return origin.TrimEnd('/');
     }
 }

@@ -1,6 +1,5 @@
-using Kryptos.Connect.Portal.Audit;
+using Kryptos.Connect.Portal.Members;
 using Kryptos.Connect.Portal.Workspaces;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Kryptos.Connect.Portal;
 
@@ -14,10 +13,8 @@ public static class PortalExtensions
         // absolute routes, so the folder layout follows features rather than URLs.
         builder.Services.AddRazorPages(options => options.RootDirectory = "/");
         builder.Services.AddScoped<WorkspaceService>();
-        builder.Services.AddScoped<AuditLog>();
-        builder.Services.AddScoped<Clients.ClientService>();
-        builder.Services.AddSingleton<IAuthorizationHandler, WorkspaceAuthorizationHandler>();
-        builder.Services.AddScoped<Data.DemoData>();
+        builder.Services.AddScoped<MemberService>();
+        builder.Services.AddScoped<InvitationService>();
         return builder;
     }
 

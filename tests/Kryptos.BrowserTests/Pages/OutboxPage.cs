@@ -9,8 +9,14 @@ public sealed class OutboxPage(IPage page) : PortalPage(page)
     /// <summary>Opens the newest mail to <paramref name="to"/> whose subject contains <paramref name="subject"/>.</summary>
     public async Task<MailPage> OpenLatestMailAsync(string to, string subject)
     {
-        // The list is newest first.
+        // The list is newest first. Mail leaves through a background queue: reload until it is there.
         var row = Page.Locator("tbody tr").Filter(new() { HasText = to }).Filter(new() { HasText = subject }).First;
+        for (var attempt = 0; attempt < 25 && await row.CountAsync() == 0; attempt++)
+        {
+            await Task.Delay(200);
+            await Page.ReloadAsync();
+        }
+
         await row.GetByRole(AriaRole.Link).ClickAsync();
         var mail = new MailPage(Page);
         await Expect(mail.To).ToContainTextAsync(to);

@@ -75,8 +75,8 @@ public sealed class AccountSettingsTests(KryptosFactory factory) : IClassFixture
                 ["Password.NewPassword"] = "a changed passphrase",
             });
 
-            var page = await PortalClient.ReadPageAsync(response, HttpStatusCode.OK);
-            Assert.Equal("The current password is not correct.", page.FieldError("Password.CurrentPassword"));
+            var page = await PortalClient.ReadPageAsync(response, HttpStatusCode.BadRequest);
+            Assert.Equal("The password is not correct.", page.FieldError("Password.CurrentPassword"));
             Assert.Equal("", page.FieldError("Password.NewPassword"));
             using var stillSignedIn = await client.Http.GetAsync(new Uri("/account", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, stillSignedIn.StatusCode);
@@ -100,7 +100,7 @@ public sealed class AccountSettingsTests(KryptosFactory factory) : IClassFixture
                 ["Password.NewPassword"] = "password123",
             });
 
-            var page = await PortalClient.ReadPageAsync(response, HttpStatusCode.OK);
+            var page = await PortalClient.ReadPageAsync(response, HttpStatusCode.BadRequest);
             Assert.Equal("This password is too common. Choose one that is harder to guess.", page.FieldError("Password.NewPassword"));
             Assert.Equal("", page.FieldError("Password.CurrentPassword"));
         }

@@ -28,6 +28,7 @@ public sealed class SmtpEmailTests(SmtpFactory factory) : IClassFixture<SmtpFact
     public async Task SignUp_SendsTheVerificationMailThroughSmtp_AndNothingToThePickupFolder()
     {
         var user = await factory.SignUpAsync();
+        await factory.MailDeliveredAsync();
 
         var (to, data) = Assert.Single(factory.Smtp.Messages, m => m.To.Contains(user.Email));
         Assert.Equal([user.Email], to);

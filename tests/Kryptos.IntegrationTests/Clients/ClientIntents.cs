@@ -40,4 +40,13 @@ public static class ClientIntents
         var page = await client.GetPageAsync(created.DetailsUrl);
         return ((IHtmlInputElement)page.QuerySelector("#new-client-secret")!).Value;
     }
+
+    /// <summary>Presses "Enable client" on the page of a disabled client.</summary>
+    public static async Task EnableClientAsync(this PortalClient developer, CreatedClient client)
+    {
+        ArgumentNullException.ThrowIfNull(developer);
+        ArgumentNullException.ThrowIfNull(client);
+        using var response = await developer.SubmitAsync(client.DetailsUrl, formSelector: "form[action*='handler=Enable']");
+        developer.AssertStatus(System.Net.HttpStatusCode.Redirect, response);
+    }
 }

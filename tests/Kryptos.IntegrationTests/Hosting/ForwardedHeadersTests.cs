@@ -8,11 +8,11 @@ namespace Kryptos.IntegrationTests.Hosting;
 public sealed class ForwardedHeadersTests
 {
     /// <summary>Every request arrives from 10.1.2.3, as if through a proxy on the private network.</summary>
-    public class ProxiedFactory : RemoteAddressFactory
+    public class ProxiedFactory : ClientAddressFactory
     {
         public static readonly IPAddress Proxy = IPAddress.Parse("10.1.2.3");
 
-        protected override IPAddress RemoteAddress => Proxy;
+        protected override IPAddress DefaultAddress => Proxy;
     }
 
     public sealed class TrustedProxyFactory : ProxiedFactory

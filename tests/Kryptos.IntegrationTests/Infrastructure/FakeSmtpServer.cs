@@ -23,6 +23,12 @@ public sealed class FakeSmtpServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>How many of the next messages to refuse with a temporary failure (451), as a server that is down would.</summary>
+    public int RefuseNext { get; set; }
+
+    /// <summary>How long to wait before accepting each message, as a slow server would.</summary>
+    public TimeSpan Delay { get; set; }
+
     /// <summary>Received messages: recipients and the raw DATA.</summary>
     public ConcurrentQueue<(IReadOnlyList<string> To, string Data)> Messages { get; } = new();
 
@@ -77,6 +83,14 @@ public sealed class FakeSmtpServer : IAsyncDisposable
                             data.AppendLine(dataLine);
                         }
 
+                        if (RefuseNext > 0)
+                        {
+                            RefuseNext--;
+                            await writer.WriteLineAsync("451 Try again later");
+                            break;
+                        }
+
+                        await Task.Delay(Delay);
                         Messages.Enqueue(([.. recipients], data.ToString()));
                         await writer.WriteLineAsync("250 OK queued");
                         break;

@@ -1,4 +1,5 @@
 using Kryptos.Connect.Data;
+using Kryptos.Connect.Hosting.Email;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,14 +35,21 @@ public class KryptosFactory : WebApplicationFactory<Program>
 
     public LogCollector Logs { get; } = new();
 
-    public Mailbox Mailbox => new(Path.Combine(Root, "outbox"));
+    public Mailbox Mailbox => new(Path.Combine(Root, "outbox"), MailDeliveredAsync);
+
+    /// <summary>Completes when the host's mail queue has delivered (or given up on) everything queued so far.</summary>
+    public Task MailDeliveredAsync() => Services.GetRequiredService<EmailDelivery>().WhenIdleAsync();
 
     /// <summary>Extra settings for a derived factory (set in its constructor).</summary>
     protected Dictionary<string, string?> Settings { get; } = new()
     {
-        // Most tests are not about rate limits; the rate-limit tests set small limits in derived factories.
-        ["Accounts:LoginRateLimit:PermitsPerIp"] = "100000",
-        ["Accounts:LoginRateLimit:PermitsPerAccount"] = "100000",
+        // Most tests are not about rate limits: every test client comes from the same (missing)
+        // address. The throttle tests set small limits in derived factories.
+        ["Accounts:Throttle:FailuresPerAccountAndIp"] = "10000",
+        ["Accounts:Throttle:FailuresPerIp"] = "100000",
+        ["Accounts:RateLimits:LoginAttemptsPerIp"] = "100000",
+        ["Accounts:RateLimits:SignUpsPerIp"] = "100000",
+        ["Accounts:RateLimits:PasswordResetRequestsPerIp"] = "100000",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

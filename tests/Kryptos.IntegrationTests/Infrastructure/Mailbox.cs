@@ -3,11 +3,15 @@ using MimeKit;
 
 namespace Kryptos.IntegrationTests.Infrastructure;
 
-/// <summary>Reads the .eml files the host wrote to its pickup folder.</summary>
-public sealed partial class Mailbox(string directory)
+/// <summary>
+/// Reads the .eml files the host wrote to its pickup folder. Mail is delivered by a background queue,
+/// so every read first waits until the queue has delivered what the requests so far queued.
+/// </summary>
+public sealed partial class Mailbox(string directory, Func<Task>? delivered = null)
 {
     public IReadOnlyList<MimeMessage> To(string address)
     {
+        delivered?.Invoke().WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
         if (!Directory.Exists(directory))
         {
             return [];

@@ -6,7 +6,7 @@ namespace Kryptos.IntegrationTests.Oidc;
 /// <summary>
 /// The consent, error and logout pages of the authorization server cannot be framed (clickjacking a
 /// consent), leak no referrer (codes and states in URLs), are not cached, and the authorization
-/// endpoint answers no cross-origin request (SECURITY.md).
+/// endpoint answers no cross-origin request (OAuth 2.0 Security BCP, RFC 9700 §4.16).
 /// </summary>
 public sealed class AuthorizationPageHeadersTests(KryptosFactory factory) : IClassFixture<KryptosFactory>
 {

@@ -151,9 +151,10 @@ public sealed class ClientAuthenticationTests(KryptosFactory factory) : IClassFi
 
             await developer.DisableClientAsync(client);
 
+            // Disabling revoked every token of the client, the pending code included.
             var redeemed = await server.RedeemCodeAsync(client.ClientId, client.Secret, code, verifier);
             Assert.Equal(HttpStatusCode.BadRequest, redeemed.Status);
-            Assert.Equal("unauthorized_client", redeemed.Error);
+            Assert.Equal("invalid_grant", redeemed.Error);
             Assert.Null(redeemed.AccessToken);
             var refreshed = await server.RefreshAsync(client.ClientId, client.Secret, earlier.RefreshToken!);
             Assert.Equal(HttpStatusCode.BadRequest, refreshed.Status);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using AngleSharp.Html.Dom;
 using Kryptos.Connect.Authorization;
+using Kryptos.Connect.Authorization.Grants;
 using Kryptos.Connect.Data;
 using Kryptos.IntegrationTests.Clients;
 using Kryptos.IntegrationTests.Infrastructure;
@@ -260,14 +261,14 @@ public static class OidcSetup
         return factory.WithDbAsync(db => db.OAuthGrants.AsNoTracking().SingleAsync(g => g.Id == id));
     }
 
-    /// <summary>Revokes a grant the way the connected-apps page does, through <see cref="ConsentService.RevokeAsync"/>.</summary>
+    /// <summary>Revokes a grant the way the connected-apps page does, through <see cref="IGrantRevocation"/>.</summary>
     public static async Task RevokeGrantAsync(this KryptosFactory factory, string grantId)
     {
         ArgumentNullException.ThrowIfNull(factory);
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KryptosDbContext>();
-        var grant = await db.OAuthGrants.SingleAsync(g => g.Id == grantId);
-        await scope.ServiceProvider.GetRequiredService<ConsentService>().RevokeAsync(grant, CancellationToken.None);
+        var subject = await db.OAuthGrants.Where(g => g.Id == grantId).Select(g => g.Subject).SingleAsync();
+        Assert.True(await scope.ServiceProvider.GetRequiredService<IGrantRevocation>().RevokeAsync(Guid.Parse(subject!), grantId));
     }
 
     private static string Shorten(string text) => text.Length > 1500 ? text[..1500] : text;

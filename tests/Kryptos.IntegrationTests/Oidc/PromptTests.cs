@@ -109,30 +109,6 @@ public sealed class PromptTests(KryptosFactory factory) : IClassFixture<KryptosF
     }
 
     [Fact]
-    public async Task ASessionOlderThanMaxAge_ForcesTheLoginForm_AYoungerOneDoesNot()
-    {
-        var client = await factory.PublishClientAsync();
-        var user = await factory.NewUserAsync();
-        using var browser = factory.NewClient();
-        await browser.AuthorizeAsync(OidcIntents.AuthorizeUrl(client.ClientId, Pkce.Create()), user);
-
-        using (var young = await browser.Http.GetAsync(OidcIntents.AuthorizeUrl(client.ClientId, Pkce.Create(), extra: new Dictionary<string, string?> { ["max_age"] = "3600" })))
-        {
-            Assert.True(OidcSetup.QueryOf(OidcSetup.RedirectToClient(young)).ContainsKey("code"));
-        }
-
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-        var url = OidcIntents.AuthorizeUrl(client.ClientId, Pkce.Create(), extra: new Dictionary<string, string?> { ["max_age"] = "1" });
-        using (var old = await browser.Http.GetAsync(url))
-        {
-            AssertSentToLogin(old, reauthenticate: true);
-        }
-
-        var redirect = await browser.AuthorizeAsync(url, user);
-        Assert.True(OidcSetup.QueryOf(redirect).ContainsKey("code"), $"No code after the login: {redirect}");
-    }
-
-    [Fact]
     public async Task PromptNone_WithAnExpiredMaxAge_IsLoginRequired_NotAPage()
     {
         var client = await factory.PublishClientAsync();

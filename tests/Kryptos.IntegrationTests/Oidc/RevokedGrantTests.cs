@@ -1,5 +1,5 @@
 using System.Net;
-using Kryptos.Connect.Portal.Workspaces;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -80,7 +80,8 @@ public sealed class RevokedGrantTests(KryptosFactory factory) : IClassFixture<Kr
         using (owner)
         {
             var team = await owner.CreateWorkspaceAsync("Team Books");
-            var (member, browser) = await factory.MemberAsync(owner, team, WorkspaceRole.Viewer);
+            // An admin: only owners and admins may share a team workspace with apps (by default).
+            var (member, browser) = await factory.MemberAsync(owner, team, WorkspaceRole.Admin);
             using (browser)
             {
                 var pkce = Pkce.Create();

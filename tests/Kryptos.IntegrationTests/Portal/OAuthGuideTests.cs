@@ -48,6 +48,6 @@ public sealed class OAuthGuideTests(KryptosFactory factory) : IClassFixture<Kryp
         var page = await visitor.GetPageAsync("/docs/oauth");
 
         Assert.Contains("YOUR_CLIENT_ID", page.Body!.TextContent, StringComparison.Ordinal);
-        Assert.Contains("scope=" + Uri.EscapeDataString(string.Join(' ', Kryptos.Connect.Authorization.Scopes.Defaults)), page.Body.TextContent, StringComparison.Ordinal);
+        Assert.Contains("scope=" + Uri.EscapeDataString(string.Join(' ', Kryptos.Connect.Core.KryptosScopes.Defaults)), page.Body.TextContent, StringComparison.Ordinal);
     }
 }

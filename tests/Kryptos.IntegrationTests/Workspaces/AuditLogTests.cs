@@ -1,20 +1,20 @@
 using System.Globalization;
 using System.Net;
-using Kryptos.Connect.Portal.Audit;
-using Kryptos.Connect.Portal.Workspaces;
+using Kryptos.Connect.Core.Audit;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.IntegrationTests.Infrastructure;
 
 namespace Kryptos.IntegrationTests.Workspaces;
 
 /// <summary>The audit log page: who did what, when and from where, newest first, of this workspace only.</summary>
-public sealed class AuditLogTests(AuditLogTests.ClientAddressFactory factory) : IClassFixture<AuditLogTests.ClientAddressFactory>
+public sealed class AuditLogTests(AuditLogTests.FixedAddressFactory factory) : IClassFixture<AuditLogTests.FixedAddressFactory>
 {
     /// <summary>Every request comes from one documented address.</summary>
-    public sealed class ClientAddressFactory : RemoteAddressFactory
+    public sealed class FixedAddressFactory : ClientAddressFactory
     {
         public static readonly IPAddress ClientAddress = IPAddress.Parse("203.0.113.7");
 
-        protected override IPAddress RemoteAddress => ClientAddress;
+        protected override IPAddress DefaultAddress => ClientAddress;
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Net;
-using Kryptos.Connect.Portal.Workspaces;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.IntegrationTests.Infrastructure;
 
 namespace Kryptos.IntegrationTests.Workspaces;

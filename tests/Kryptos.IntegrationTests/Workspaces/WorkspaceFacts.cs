@@ -1,7 +1,7 @@
 using AngleSharp.Html.Dom;
-using Kryptos.Connect.Portal.Audit;
+using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Portal.Members;
-using Kryptos.Connect.Portal.Workspaces;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

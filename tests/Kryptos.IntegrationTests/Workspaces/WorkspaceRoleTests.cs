@@ -1,6 +1,6 @@
 using System.Net;
-using Kryptos.Connect.Portal.Audit;
-using Kryptos.Connect.Portal.Workspaces;
+using Kryptos.Connect.Core.Audit;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.IntegrationTests.Infrastructure;
 
 namespace Kryptos.IntegrationTests.Workspaces;
@@ -164,7 +164,7 @@ public sealed class WorkspaceRoleTests(KryptosFactory factory) : IClassFixture<K
         Assert.Equal(["Admin", "Editor", "Viewer"], offered);
         using var response = await admin.SendInvitationAsync(workspaceId, email, WorkspaceRole.Owner);
 
-        var result = await PortalClient.ReadPageAsync(response, HttpStatusCode.OK);
+        var result = await PortalClient.ReadPageAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal("Only owners can invite another owner.", result.FieldError("Invite.Email"));
         Assert.DoesNotContain(await factory.InvitationsAsync(workspaceId), i => i.Email == email);
         Assert.Empty(factory.Mailbox.To(email));
@@ -328,7 +328,7 @@ public sealed class WorkspaceRoleTests(KryptosFactory factory) : IClassFixture<K
 
         using var response = await owner.LeaveWorkspaceAsync(workspaceId);
 
-        var result = await PortalClient.ReadPageAsync(response, HttpStatusCode.OK);
+        var result = await PortalClient.ReadPageAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(["You are the last owner. Make someone else owner, or delete the workspace."], result.FormErrors());
         Assert.Equal(WorkspaceRole.Owner, await factory.RoleOfAsync(workspaceId, ownerUser.Email));
         Assert.Empty(await factory.AuditEventsAsync(workspaceId, AuditActions.MemberLeft));
@@ -388,7 +388,7 @@ public sealed class WorkspaceRoleTests(KryptosFactory factory) : IClassFixture<K
             ["DeleteConfirmation"] = name,
         });
 
-        var result = await PortalClient.ReadPageAsync(response, HttpStatusCode.OK);
+        var result = await PortalClient.ReadPageAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(["Your personal workspace holds your own portfolio and cannot be deleted."], result.FormErrors());
         Assert.NotNull(await factory.WorkspaceAsync(personal));
         Assert.Equal(WorkspaceRole.Owner, await factory.RoleOfAsync(personal, user.Email));
@@ -406,7 +406,7 @@ public sealed class WorkspaceRoleTests(KryptosFactory factory) : IClassFixture<K
         Assert.Null(page.QuerySelector("form[action*='handler=Leave']"));
         using var response = await client.PostDirectAsync($"/workspaces/{personal}/settings?handler=Leave");
 
-        var result = await PortalClient.ReadPageAsync(response, HttpStatusCode.OK);
+        var result = await PortalClient.ReadPageAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(["You cannot leave your personal workspace."], result.FormErrors());
         Assert.Equal(WorkspaceRole.Owner, await factory.RoleOfAsync(personal, user.Email));
         Assert.Empty(await factory.AuditEventsAsync(personal, AuditActions.MemberLeft));

@@ -1,6 +1,6 @@
 using System.Net;
-using Kryptos.Connect.Portal.Audit;
-using Kryptos.Connect.Portal.Workspaces;
+using Kryptos.Connect.Core.Audit;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.IntegrationTests.Infrastructure;
 
 namespace Kryptos.IntegrationTests.Workspaces;

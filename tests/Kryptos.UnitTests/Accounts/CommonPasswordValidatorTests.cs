@@ -1,4 +1,5 @@
 using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Core;
 using Microsoft.AspNetCore.Identity;
 
 namespace Kryptos.UnitTests.Accounts;

@@ -1,5 +1,5 @@
 using System.Text.Encodings.Web;
-using Kryptos.Connect.Accounts.Email;
+using Kryptos.Connect.Hosting.Email;
 
 namespace Kryptos.UnitTests.Accounts;
 

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
 using Kryptos.Connect.Authorization;
-using Kryptos.Connect.Portal.Workspaces;
+using Kryptos.Connect.Core.Workspaces;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Kryptos.UnitTests.Authorization;

@@ -1,4 +1,4 @@
-using Kryptos.Connect.Portal.Clients;
+using Kryptos.Connect.Authorization.Clients;
 
 namespace Kryptos.UnitTests.Clients;
 

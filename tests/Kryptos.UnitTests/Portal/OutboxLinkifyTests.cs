@@ -1,4 +1,4 @@
-using Kryptos.Connect.Accounts.Email;
+using Kryptos.Connect.Hosting.Email;
 using Kryptos.Connect.Portal.Dev;
 using Microsoft.Extensions.Options;
 

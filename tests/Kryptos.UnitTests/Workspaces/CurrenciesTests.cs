@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Portal.Workspaces;
 
 namespace Kryptos.UnitTests.Workspaces;

@@ -1,32 +1,30 @@
-using System.Reflection;
-using System.Security.Claims;
-using Kryptos.Connect.Portal.Workspaces;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Kryptos.Connect.Core.Workspaces;
 
 namespace Kryptos.UnitTests.Workspaces;
 
 /// <summary>The role matrix: every role against every operation, as a table.</summary>
 public sealed class WorkspacePermissionsTests
 {
-    // Operation               Owner  Admin  Editor Viewer
-    private static readonly (string Operation, bool Owner, bool Admin, bool Editor, bool Viewer)[] Matrix =
+    // Operation                              Owner  Admin  Editor Viewer
+    private static readonly (WorkspaceOperation Operation, bool Owner, bool Admin, bool Editor, bool Viewer)[] Matrix =
     [
-        (nameof(WorkspaceOperations.View),          true,  true,  true,  true),
-        (nameof(WorkspaceOperations.EditSettings),  true,  true,  false, false),
-        (nameof(WorkspaceOperations.Delete),        true,  false, false, false),
-        (nameof(WorkspaceOperations.ManageMembers), true,  true,  false, false),
-        (nameof(WorkspaceOperations.ManageOwners),  true,  false, false, false),
-        (nameof(WorkspaceOperations.ViewAuditLog),  true,  true,  false, false),
-        (nameof(WorkspaceOperations.ManageClients), true,  true,  true,  false),
-        (nameof(WorkspaceOperations.ManageApiKeys), true,  true,  false, false),
+        (WorkspaceOperation.View,          true,  true,  true,  true),
+        (WorkspaceOperation.EditSettings,  true,  true,  false, false),
+        (WorkspaceOperation.Delete,        true,  false, false, false),
+        (WorkspaceOperation.ManageMembers, true,  true,  false, false),
+        (WorkspaceOperation.ManageOwners,  true,  false, false, false),
+        (WorkspaceOperation.ViewAuditLog,  true,  true,  false, false),
+        (WorkspaceOperation.ManageClients, true,  true,  true,  false),
+        (WorkspaceOperation.ManageApiKeys, true,  true,  false, false),
+        (WorkspaceOperation.ShareWithApps, true,  true,  false, false),
+        (WorkspaceOperation.ManageConnectedApps, true, true, false, false),
     ];
 
-    public static TheoryData<WorkspaceRole, string, bool> Cases
+    public static TheoryData<WorkspaceRole, WorkspaceOperation, bool> Cases
     {
         get
         {
-            var cases = new TheoryData<WorkspaceRole, string, bool>();
+            var cases = new TheoryData<WorkspaceRole, WorkspaceOperation, bool>();
             foreach (var (operation, owner, admin, editor, viewer) in Matrix)
             {
                 cases.Add(WorkspaceRole.Owner, operation, owner);
@@ -43,46 +41,41 @@ public sealed class WorkspacePermissionsTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Allows_FollowsTheRoleMatrix(WorkspaceRole role, string operation, bool allowed) =>
-        Assert.Equal(allowed, WorkspacePermissions.Allows(role, Operation(operation)));
+    public void Allows_FollowsTheRoleMatrix(WorkspaceRole role, WorkspaceOperation operation, bool allowed) =>
+        Assert.Equal(allowed, WorkspacePermissions.Allows(role, operation));
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task AuthorizationHandler_SucceedsExactlyWhenTheMatrixAllows(WorkspaceRole role, string operation, bool allowed)
+    public void Membership_AnswersWhatTheMatrixAllows(WorkspaceRole role, WorkspaceOperation operation, bool allowed)
     {
-        var requirement = Operation(operation);
         var membership = new WorkspaceMembership(new Workspace { Name = "Acme" }, Guid.NewGuid(), role);
-        var context = new AuthorizationHandlerContext([requirement], new ClaimsPrincipal(new ClaimsIdentity("test")), membership);
 
-        await new WorkspaceAuthorizationHandler().HandleAsync(context);
-
-        Assert.Equal(allowed, context.HasSucceeded);
-        Assert.Equal(allowed, membership.Can(requirement));
+        Assert.Equal(allowed, membership.Can(operation));
     }
 
     [Fact]
     public void Matrix_CoversEveryOperationAndEveryRole()
     {
-        var operations = typeof(WorkspaceOperations)
-            .GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.FieldType == typeof(OperationAuthorizationRequirement))
-            .Select(f => (Field: f.Name, ((OperationAuthorizationRequirement)f.GetValue(null)!).Name))
-            .ToList();
-
-        Assert.All(operations, o => Assert.Equal(o.Field, o.Name));
-        Assert.Equal(operations.Select(o => o.Name).Order(), Matrix.Select(m => m.Operation).Order());
+        Assert.Equal(Enum.GetValues<WorkspaceOperation>().Order(), Matrix.Select(m => m.Operation).Order());
         Assert.Equal(4, Enum.GetValues<WorkspaceRole>().Length);
+    }
+
+    [Theory]
+    [InlineData(WorkspaceRole.Owner)]
+    [InlineData(WorkspaceRole.Admin)]
+    [InlineData(WorkspaceRole.Editor)]
+    [InlineData(WorkspaceRole.Viewer)]
+    public void AWorkspaceThatLetsMembersConnectApps_LetsEveryRoleShareIt_AndNothingElseChanges(WorkspaceRole role)
+    {
+        var open = new WorkspaceMembership(new Workspace { Name = "Open", MembersMayConnectApps = true }, Guid.NewGuid(), role);
+
+        Assert.True(open.Can(WorkspaceOperation.ShareWithApps));
+        Assert.All(Enum.GetValues<WorkspaceOperation>().Where(o => o != WorkspaceOperation.ShareWithApps),
+            operation => Assert.Equal(WorkspacePermissions.Allows(role, operation), open.Can(operation)));
     }
 
     [Theory]
     [MemberData(nameof(Roles))]
     public void UnknownOperation_IsDeniedToEveryRole(WorkspaceRole role) =>
-        Assert.False(WorkspacePermissions.Allows(role, new OperationAuthorizationRequirement { Name = "DropDatabase" }));
-
-    [Fact]
-    public void NullOperation_Throws() =>
-        Assert.Throws<ArgumentNullException>(() => WorkspacePermissions.Allows(WorkspaceRole.Owner, null!));
-
-    private static OperationAuthorizationRequirement Operation(string name) =>
-        (OperationAuthorizationRequirement)typeof(WorkspaceOperations).GetField(name, BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        Assert.False(WorkspacePermissions.Allows(role, (WorkspaceOperation)999));
 }

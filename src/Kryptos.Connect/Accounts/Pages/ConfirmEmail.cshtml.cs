@@ -1,3 +1,4 @@
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;

@@ -1,14 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Kryptos.Connect.Hosting;
-using Microsoft.AspNetCore.Identity;
+using Kryptos.Connect.Hosting.Email;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Kryptos.Connect.Accounts.Pages;
 
-[EnableRateLimiting(RateLimiting.AccountForms)]
-public sealed class ForgotPasswordModel(UserManager<User> users, AccountEmails emails) : PageModel
+[EnableRateLimiting(AccountRateLimits.PasswordReset)]
+public sealed class ForgotPasswordModel(EmailDelivery mail, PublicUrls urls) : PageModel
 {
     [BindProperty]
     public ForgotPasswordInput Input { get; set; } = new();
@@ -17,20 +17,18 @@ public sealed class ForgotPasswordModel(UserManager<User> users, AccountEmails e
     {
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public IActionResult OnPost()
     {
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
-        var user = await users.FindByEmailAsync(Input.Email.Trim());
-        if (user is not null)
-        {
-            await emails.SendPasswordResetAsync(user, HttpContext.RequestAborted);
-        }
-
-        // The same answer whether or not the account exists.
+        // The same answer, in the same time, whether or not the account exists: the request only
+        // queues the work; looking the address up and generating the link happen on the mail queue.
+        var address = Input.Email.Trim();
+        var origin = urls.Origin();
+        mail.Enqueue((services, _) => services.GetRequiredService<AccountEmails>().ComposePasswordResetAsync(address, origin));
         return RedirectToPage("CheckEmail", new { reason = "reset" });
     }
 }

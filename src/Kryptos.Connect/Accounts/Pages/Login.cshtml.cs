@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace Kryptos.Connect.Accounts.Pages;
 
-[EnableRateLimiting(RateLimiting.AccountForms)]
+[EnableRateLimiting(AccountRateLimits.Login)]
 public sealed class LoginModel(
     SignInManager<User> signIn,
     UserManager<User> users,
@@ -39,11 +40,14 @@ public sealed class LoginModel(
         }
 
         var email = Input.Email.Trim();
-        if (throttle.TryAcquire(users.NormalizeEmail(email)) is { } wait)
+        var normalized = users.NormalizeEmail(email);
+        var address = HttpContext.Connection.RemoteIpAddress;
+        if (throttle.Check(normalized, address) is { } wait)
         {
+            // Refused before the password is looked at: a correct guess past the limit teaches nothing.
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
             Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            ModelState.AddModelError(string.Empty, $"Too many login attempts for this account. Please wait {seconds} seconds and try again.");
+            ModelState.AddModelError(string.Empty, $"Too many failed login attempts. Please wait {Minutes(seconds)} and try again, or reset your password.");
             return Page().WithStatus(StatusCodes.Status429TooManyRequests);
         }
 
@@ -53,6 +57,7 @@ public sealed class LoginModel(
             // Cost the same as checking a real password, so timing does not reveal the account.
             s_dummyHash ??= hasher.HashPassword(new User(), "not-a-real-password-" + Guid.NewGuid());
             hasher.VerifyHashedPassword(new User(), s_dummyHash, Input.Password);
+            throttle.RecordFailure(normalized, address);
             ModelState.AddModelError(string.Empty, FailureMessage);
             return Page();
         }
@@ -62,6 +67,15 @@ public sealed class LoginModel(
         // (DatabaseTicketStore.RenewAsync also moves the session to the new user). The __Host-
         // cookie prefix keeps other origins from planting a key to fixate.
         var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        if (result.Succeeded || result.RequiresTwoFactor)
+        {
+            throttle.RecordSuccess(normalized, address);
+        }
+        else
+        {
+            throttle.RecordFailure(normalized, address);
+        }
+
         if (result.Succeeded)
         {
             return LocalRedirect(SafeReturnUrl());
@@ -76,6 +90,9 @@ public sealed class LoginModel(
         ModelState.AddModelError(string.Empty, FailureMessage);
         return Page();
     }
+
+    internal static string Minutes(int seconds) =>
+        seconds <= 90 ? $"{seconds} seconds" : $"{(int)Math.Ceiling(seconds / 60.0)} minutes";
 
     private string SafeReturnUrl() =>
         !string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/workspaces";

@@ -1,3 +1,4 @@
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Kryptos.Connect.Accounts.Pages;
 
 /// <summary>The second step of logging in, for accounts with an authenticator app.</summary>
-[EnableRateLimiting(RateLimiting.AccountForms)]
+[EnableRateLimiting(AccountRateLimits.Login)]
 public sealed class LoginTwoFactorModel(SignInManager<User> signIn) : PageModel
 {
     public const string FailureMessage = "That code is not valid. Codes change every 30 seconds; check your device's clock. After several failed attempts the account is locked for a while.";

@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
-using Kryptos.Connect.Data;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Events;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Kryptos.Connect.Accounts.Pages;
 
-public sealed class ResetPasswordModel(UserManager<User> users, KryptosDbContext db, AccountEmails emails) : PageModel
+public sealed class ResetPasswordModel(UserManager<User> users, DomainEvents events, AccountEmails emails) : PageModel
 {
     public const string InvalidLinkMessage = "This reset link is invalid or has expired. Ask for a new one.";
 
@@ -60,9 +61,10 @@ public sealed class ResetPasswordModel(UserManager<User> users, KryptosDbContext
             return Page();
         }
 
-        // The reset changed the security stamp (which also voids the link); end every session and
-        // lift a lockout, since the owner of the mailbox just proved who they are.
-        await db.UserSessions.EndAllAsync(user.Id);
+        // The reset changed the security stamp (which also voids the link). The owner of the mailbox
+        // just proved who they are: every session, and every app someone connected with the old
+        // password (even before the address was verified), loses its access; a lockout is lifted.
+        await events.RaiseAsync(new AccountSignedOutEverywhere(user.Id, SignOutReason.PasswordReset), HttpContext.RequestAborted);
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         await emails.SendPasswordChangedAsync(user, HttpContext.RequestAborted);

@@ -1,5 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Events;
 using Kryptos.Connect.Data;
+using Kryptos.Connect.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -13,6 +16,8 @@ public sealed class SettingsModel(
     UserManager<User> users,
     SignInManager<User> signIn,
     KryptosDbContext db,
+    DomainEvents events,
+    PasswordConfirmation passwords,
     AccountEmails emails,
     TimeProvider time) : PageModel
 {
@@ -90,6 +95,12 @@ public sealed class SettingsModel(
             return Page();
         }
 
+        if (await passwords.CheckAsync(CurrentUser, Password.CurrentPassword) is { Succeeded: false } check)
+        {
+            ModelState.AddModelError("Password.CurrentPassword", check.Error!);
+            return Page().WithStatus(check.StatusCode);
+        }
+
         var result = await users.ChangePasswordAsync(CurrentUser, Password.CurrentPassword, Password.NewPassword);
         if (!result.Succeeded)
         {
@@ -100,7 +111,7 @@ public sealed class SettingsModel(
                     error.Code == "PasswordMismatch" ? "The current password is not correct." : error.Description);
             }
 
-            return Page();
+            return Page().WithStatus(StatusCodes.Status400BadRequest);
         }
 
         // ChangePasswordAsync renewed the security stamp. End every other session, then sign this
@@ -137,7 +148,7 @@ public sealed class SettingsModel(
         }
 
         await users.UpdateSecurityStampAsync(CurrentUser);
-        await db.UserSessions.EndAllAsync(CurrentUser.Id);
+        await events.RaiseAsync(new AccountSignedOutEverywhere(CurrentUser.Id, SignOutReason.SignOutEverywhere), HttpContext.RequestAborted);
         await signIn.SignOutAsync();
         TempData["Status"] = "You were logged out on every device.";
         return Redirect("/account/login");

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Kryptos.Connect.Hosting;
-using Kryptos.Connect.Portal.Workspaces;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Workspaces;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,11 +8,11 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace Kryptos.Connect.Accounts.Pages;
 
-[EnableRateLimiting(RateLimiting.AccountForms)]
+[EnableRateLimiting(AccountRateLimits.SignUp)]
 public sealed class SignUpModel(
     UserManager<User> users,
     IPasswordHasher<User> hasher,
-    WorkspaceService workspaces,
+    WorkspaceLifecycle workspaces,
     AccountEmails emails,
     TimeProvider time) : PageModel
 {

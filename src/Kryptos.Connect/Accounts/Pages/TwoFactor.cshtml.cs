@@ -1,4 +1,5 @@
 using System.Text;
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -13,7 +14,7 @@ namespace Kryptos.Connect.Accounts.Pages;
 /// Recovery codes are shown once, on the response that creates them.
 /// </summary>
 [Authorize]
-public sealed class TwoFactorModel(UserManager<User> users, SignInManager<User> signIn) : PageModel
+public sealed class TwoFactorModel(UserManager<User> users, SignInManager<User> signIn, PasswordConfirmation passwords) : PageModel
 {
     public const int RecoveryCodeCount = 10;
 
@@ -31,7 +32,12 @@ public sealed class TwoFactorModel(UserManager<User> users, SignInManager<User> 
     public async Task<IActionResult> OnGetAsync()
     {
         var user = await users.GetUserAsync(User);
-        return user is null ? Challenge() : await RenderAsync(user);
+        return user switch
+        {
+            null => Challenge(),
+            { EmailConfirmed: false, TwoFactorEnabled: false } => VerifyFirst(),
+            _ => await RenderAsync(user),
+        };
     }
 
     public async Task<IActionResult> OnPostEnableAsync(string? code)
@@ -40,6 +46,13 @@ public sealed class TwoFactorModel(UserManager<User> users, SignInManager<User> 
         if (user is null)
         {
             return Challenge();
+        }
+
+        // Enrolling a second factor on an account registered with someone else's address would lock
+        // the real owner out after they reset the password: only a verified address may enrol.
+        if (!user.EmailConfirmed)
+        {
+            return VerifyFirst();
         }
 
         var normalized = (code ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
@@ -64,10 +77,10 @@ public sealed class TwoFactorModel(UserManager<User> users, SignInManager<User> 
             return Challenge();
         }
 
-        if (!await users.CheckPasswordAsync(user, password ?? ""))
+        if (await passwords.CheckAsync(user, password) is { Succeeded: false } check)
         {
-            ModelState.AddModelError("regenerate", "The password is not correct.");
-            return (await RenderAsync(user)).WithStatus(StatusCodes.Status400BadRequest);
+            ModelState.AddModelError("regenerate", check.Error!);
+            return (await RenderAsync(user)).WithStatus(check.StatusCode);
         }
 
         NewRecoveryCodes = [.. (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))!];
@@ -82,10 +95,10 @@ public sealed class TwoFactorModel(UserManager<User> users, SignInManager<User> 
             return Challenge();
         }
 
-        if (!await users.CheckPasswordAsync(user, password ?? ""))
+        if (await passwords.CheckAsync(user, password) is { Succeeded: false } check)
         {
-            ModelState.AddModelError("password", "The password is not correct.");
-            return (await RenderAsync(user)).WithStatus(StatusCodes.Status400BadRequest);
+            ModelState.AddModelError("password", check.Error!);
+            return (await RenderAsync(user)).WithStatus(check.StatusCode);
         }
 
         await users.SetTwoFactorEnabledAsync(user, false);
@@ -95,6 +108,8 @@ public sealed class TwoFactorModel(UserManager<User> users, SignInManager<User> 
         TempData["Status"] = "Two-factor authentication is off.";
         return RedirectToPage();
     }
+
+    private RedirectResult VerifyFirst() => Redirect("/account/verify-email?purpose=two-factor&returnUrl=%2Faccount%2Ftwo-factor");
 
     private async Task<PageResult> RenderAsync(User user)
     {
@@ -109,7 +124,10 @@ public sealed class TwoFactorModel(UserManager<User> users, SignInManager<User> 
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
         {
+            // Resetting the key renews the security stamp: refresh this session's copy, or the next
+            // stamp check (a minute later) would log out someone still scanning the QR code.
             await users.ResetAuthenticatorKeyAsync(user);
+            await signIn.RefreshSignInAsync(user);
             key = await users.GetAuthenticatorKeyAsync(user);
         }
 

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Data;
-using Kryptos.Connect.Portal.Workspaces;
+using Kryptos.Connect.Core.Workspaces;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -38,7 +38,7 @@ public sealed class AuthorizeModel(
 
     public string PublisherName { get; private set; } = "";
 
-    public IReadOnlyList<Scopes.Definition> RequestedScopes { get; private set; } = [];
+    public IReadOnlyList<KryptosScopes.Definition> RequestedScopes { get; private set; } = [];
 
     public IReadOnlyList<WorkspaceChoice> Workspaces { get; private set; } = [];
 
@@ -50,6 +50,9 @@ public sealed class AuthorizeModel(
     public string? ErrorDescription { get; private set; }
 
     public string UserEmail { get; private set; } = "";
+
+    /// <summary>The user's workspaces that their role does not let them share with apps.</summary>
+    public IReadOnlyList<string> NotShareable { get; private set; } = [];
 
     public Task<IActionResult> OnGetAsync() => HandleAsync(decision: null);
 
@@ -77,9 +80,12 @@ public sealed class AuthorizeModel(
 
         // 1. Who is the user? prompt=login and an expired max_age force a fresh login; prompt=none
         //    must never show a page.
+        // max_age counts from the last time the user entered their password (or second factor), which
+        // the session keeps; a session that cannot tell is too old.
         var session = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        var tooOld = request.MaxAge is { } maxAge && session.Properties?.IssuedUtc is { } issued
-            && time.GetUtcNow() - issued > TimeSpan.FromSeconds(maxAge);
+        var authenticatedAt = AuthenticationTimes.Get(session.Properties);
+        var tooOld = request.MaxAge is { } maxAge
+            && (authenticatedAt is not { } at || time.GetUtcNow() - at > TimeSpan.FromSeconds(maxAge));
         var user = session.Succeeded ? await users.GetUserAsync(session.Principal!) : null;
         if (user is null || request.HasPromptValue(PromptValues.Login) || tooOld)
         {
@@ -101,6 +107,20 @@ public sealed class AuthorizeModel(
             var returnUrl = Request.PathBase + Request.Path + "?" + string.Join('&', parameters);
             var reauthenticate = user is not null ? "&reauth=true" : "";
             return Redirect($"/account/login?returnUrl={Uri.EscapeDataString(returnUrl)}{reauthenticate}");
+        }
+
+        // An address nobody proved cannot hand data to an app: anyone can sign up with someone else's
+        // address, and a grant made before the real owner arrives would outlive their password reset.
+        if (!user.EmailConfirmed)
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Reject(Errors.InteractionRequired, "The user must verify their email address first.");
+            }
+
+            var here = Request.PathBase + Request.Path + "?" + string.Join('&', FormFields.ProtocolParameters(request)
+                .Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+            return Redirect($"/account/verify-email?purpose=app&returnUrl={Uri.EscapeDataString(here)}");
         }
 
         // 2. Which client, published by which workspace?
@@ -125,10 +145,14 @@ public sealed class AuthorizeModel(
             return Reject(Errors.ConsentRequired, "The user has not consented to this application.");
         }
 
-        var memberships = await db.WorkspaceMembers
+        // Only workspaces the user may share with apps can be chosen: owners and admins, and every
+        // member where the workspace allows it.
+        var all = await db.WorkspaceMembers
             .Where(m => m.UserId == user.Id)
-            .Select(m => new { m.WorkspaceId, m.Workspace.Name, m.Workspace.IsPersonal, m.Role })
+            .Select(m => new { m.WorkspaceId, m.Workspace.Name, m.Workspace.IsPersonal, m.Role, m.Workspace.MembersMayConnectApps })
             .ToListAsync(HttpContext.RequestAborted);
+        var memberships = all.Where(m => WorkspacePermissions.Allows(m.Role, WorkspaceOperation.ShareWithApps, m.MembersMayConnectApps)).ToList();
+        NotShareable = [.. all.Except(memberships).Select(m => m.Name).Order(StringComparer.CurrentCulture)];
 
         // 4. The user's answer.
         if (decision == "deny")
@@ -146,14 +170,14 @@ public sealed class AuthorizeModel(
             else
             {
                 var scopes = ConsentService.AllowedScopes(chosen.Role, requested);
-                var grant = await consent.GrantAsync(user.Id, Client, chosen.WorkspaceId, scopes, HttpContext.RequestAborted);
+                var grant = await consent.GrantAsync(user, Client, chosen.WorkspaceId, scopes, HttpContext.RequestAborted);
                 return await IssueAsync(user, grant, scopes);
             }
         }
 
         // 5. Ask.
         UserEmail = user.Email!;
-        RequestedScopes = [.. requested.Select(Scopes.Describe)];
+        RequestedScopes = [.. requested.Select(KryptosScopes.Describe)];
         Workspaces = [.. memberships
             .OrderByDescending(m => m.IsPersonal).ThenBy(m => m.Name)
             .Select(m => new WorkspaceChoice(m.WorkspaceId, m.Name, m.IsPersonal, m.Role))];
@@ -166,7 +190,7 @@ public sealed class AuthorizeModel(
     {
         await consent.TouchAsync(grant, HttpContext.RequestAborted);
         // auth_time: when the user last entered their password (OpenID Connect Core §2, needed with max_age).
-        var authenticatedAt = (await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Properties?.IssuedUtc;
+        var authenticatedAt = AuthenticationTimes.Get((await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Properties);
         var principal = consent.CreatePrincipal(user, grant.WorkspaceId!.Value, scopes, grant.Id!, authenticatedAt: authenticatedAt);
         return SignIn(principal, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }

@@ -1,4 +1,4 @@
-using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Core;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;

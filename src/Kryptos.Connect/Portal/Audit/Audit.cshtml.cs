@@ -1,3 +1,5 @@
+using Kryptos.Connect.Core.Audit;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Portal.Workspaces;
 using Microsoft.AspNetCore.Mvc;
@@ -17,7 +19,7 @@ public sealed class AuditModel(KryptosDbContext db) : WorkspacePageModel
 
     public async Task<IActionResult> OnGetAsync([FromQuery(Name = "page")] int pageNumber = 1)
     {
-        if (await AuthorizeAsync(WorkspaceOperations.ViewAuditLog) is { } denied)
+        if (Require(WorkspaceOperation.ViewAuditLog) is { } denied)
         {
             return denied;
         }

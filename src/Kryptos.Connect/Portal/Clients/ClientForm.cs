@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Kryptos.Connect.Authorization.Clients;
+using Kryptos.Connect.Core;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Kryptos.Connect.Portal.Clients;
@@ -25,23 +27,17 @@ public sealed class ClientForm
     [StringLength(6000)]
     public string? AllowedOrigins { get; set; }
 
-    public List<string> Scopes { get; set; } = [.. Authorization.Scopes.Defaults];
+    public List<string> Scopes { get; set; } = [.. KryptosScopes.Defaults];
 }
 
-/// <summary>The form, checked and normalised.</summary>
-public sealed record ClientRegistration(
-    string Name,
-    bool IsConfidential,
-    IReadOnlyList<string> RedirectUris,
-    IReadOnlyList<string> PostLogoutRedirectUris,
-    IReadOnlyList<string> AllowedOrigins,
-    IReadOnlyList<string> Scopes)
+/// <summary>Turns the form into a registration the client service accepts.</summary>
+public static class ClientForms
 {
     /// <summary>
     /// Checks every rule and returns either a registration or the errors, keyed by form field
     /// (relative to the form's prefix), each naming the offending value.
     /// </summary>
-    public static (ClientRegistration? Registration, List<KeyValuePair<string, string>> Errors) From(ClientForm form)
+    public static (ClientRegistration? Registration, List<KeyValuePair<string, string>> Errors) ToRegistration(this ClientForm form)
     {
         ArgumentNullException.ThrowIfNull(form);
         var errors = new List<KeyValuePair<string, string>>();
@@ -60,12 +56,12 @@ public sealed record ClientRegistration(
         var origins = CheckList(form.AllowedOrigins, nameof(ClientForm.AllowedOrigins), "origins", RedirectUriRules.ValidateOrigin, errors);
 
         var scopes = (form.Scopes ?? []).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var unknown in scopes.Where(s => !Authorization.Scopes.IsKnown(s)))
+        foreach (var unknown in scopes.Where(s => !KryptosScopes.IsKnown(s)))
         {
             errors.Add(new(nameof(ClientForm.Scopes), $"\"{unknown}\" is not a Kryptos scope."));
         }
 
-        if (!scopes.Contains(Authorization.Scopes.OpenId))
+        if (!scopes.Contains(KryptosScopes.OpenId))
         {
             errors.Add(new(nameof(ClientForm.Scopes), "The openid scope is required: every client signs users in with OpenID Connect."));
         }
@@ -76,7 +72,7 @@ public sealed record ClientRegistration(
         }
 
         // Keep the vocabulary's order, whatever order the browser posted.
-        var ordered = Authorization.Scopes.All.Select(s => s.Name).Where(scopes.Contains).ToList();
+        var ordered = KryptosScopes.All.Select(s => s.Name).Where(scopes.Contains).ToList();
         return (new ClientRegistration(form.Name.Trim(), form.Type == ClientTypes.Confidential, redirects, postLogout, origins, ordered), errors);
     }
 

@@ -1,5 +1,7 @@
-using Kryptos.Connect.Accounts;
 using Kryptos.Connect.Authorization;
+using Kryptos.Connect.Authorization.Clients;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Hosting;
 using Kryptos.Connect.Portal.Workspaces;
 using Microsoft.AspNetCore.Identity;
@@ -71,14 +73,14 @@ public sealed class DetailsModel(ClientService clients, UserManager<User> users,
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (await AuthorizeAsync(WorkspaceOperations.ManageClients) is { } denied)
+        if (Require(WorkspaceOperation.ManageClients) is { } denied)
         {
             return denied;
         }
 
         ModelState.Remove(nameof(DeleteConfirmation));
         Form.Type = IsConfidential ? ClientTypes.Confidential : ClientTypes.Public;
-        var (registration, errors) = ClientRegistration.From(Form);
+        var (registration, errors) = Form.ToRegistration();
         foreach (var (field, message) in errors)
         {
             ModelState.AddModelError($"Form.{field}", message);
@@ -89,7 +91,12 @@ public sealed class DetailsModel(ClientService clients, UserManager<User> users,
             return Page().WithStatus(StatusCodes.Status400BadRequest);
         }
 
-        await clients.UpdateAsync(Membership, Client, registration, HttpContext.RequestAborted);
+        var result = await clients.UpdateAsync(Membership, Client, registration, HttpContext.RequestAborted);
+        if (!result.Succeeded)
+        {
+            return Refused(result);
+        }
+
         TempData["Status"] = "Client saved.";
         return RedirectToPage();
     }
@@ -100,7 +107,7 @@ public sealed class DetailsModel(ClientService clients, UserManager<User> users,
 
     public async Task<IActionResult> OnPostRotateAsync(string? grace)
     {
-        if (await AuthorizeAsync(WorkspaceOperations.ManageClients) is { } denied)
+        if (Require(WorkspaceOperation.ManageClients) is { } denied)
         {
             return denied;
         }
@@ -108,26 +115,30 @@ public sealed class DetailsModel(ClientService clients, UserManager<User> users,
         Form = ToForm(Client);
         ModelState.Clear();
         var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
         if (!IsConfidential || grace is null || !ClientService.GracePeriods.TryGetValue(grace, out var period))
         {
             ModelState.AddModelError(string.Empty, IsConfidential ? "Choose a grace period." : "Public clients have no secret to rotate.");
             return Page().WithStatus(StatusCodes.Status400BadRequest);
         }
 
-        if (user?.EmailConfirmed != true)
+        var (result, secret) = await clients.RotateSecretAsync(Membership, user, Client, period, HttpContext.RequestAborted);
+        if (secret is null)
         {
-            ModelState.AddModelError(string.Empty, "Verify your email address before issuing client secrets.");
-            return Page().WithStatus(StatusCodes.Status403Forbidden);
+            return Refused(result);
         }
 
-        var secret = await clients.RotateSecretAsync(Membership, user, Client, period, HttpContext.RequestAborted);
         TempData[NewSecretKey] = secret.Value;
         return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostRevokeSecretAsync(Guid secretId)
     {
-        if (await AuthorizeAsync(WorkspaceOperations.ManageClients) is { } denied)
+        if (Require(WorkspaceOperation.ManageClients) is { } denied)
         {
             return denied;
         }
@@ -137,8 +148,7 @@ public sealed class DetailsModel(ClientService clients, UserManager<User> users,
         var result = await clients.RevokeSecretAsync(Membership, Client, secretId, HttpContext.RequestAborted);
         if (!result.Succeeded)
         {
-            ModelState.AddModelError(string.Empty, result.Error!);
-            return Page().WithStatus(StatusCodes.Status400BadRequest);
+            return Refused(result);
         }
 
         TempData["Status"] = "Secret revoked. It stopped working at once.";
@@ -147,7 +157,7 @@ public sealed class DetailsModel(ClientService clients, UserManager<User> users,
 
     public async Task<IActionResult> OnPostDeleteAsync()
     {
-        if (await AuthorizeAsync(WorkspaceOperations.ManageClients) is { } denied)
+        if (Require(WorkspaceOperation.ManageClients) is { } denied)
         {
             return denied;
         }
@@ -160,19 +170,29 @@ public sealed class DetailsModel(ClientService clients, UserManager<User> users,
             return Page().WithStatus(StatusCodes.Status400BadRequest);
         }
 
-        await clients.DeleteAsync(Membership, Client, HttpContext.RequestAborted);
+        var result = await clients.DeleteAsync(Membership, Client, HttpContext.RequestAborted);
+        if (!result.Succeeded)
+        {
+            return Refused(result);
+        }
+
         TempData["Status"] = $"Client \"{Client.DisplayName}\" was deleted, with its grants and tokens.";
         return Redirect($"/workspaces/{Workspace.Id}/clients");
     }
 
     private async Task<IActionResult> SetDisabledAsync(bool disabled)
     {
-        if (await AuthorizeAsync(WorkspaceOperations.ManageClients) is { } denied)
+        if (Require(WorkspaceOperation.ManageClients) is { } denied)
         {
             return denied;
         }
 
-        await clients.SetDisabledAsync(Membership, Client, disabled, HttpContext.RequestAborted);
+        var result = await clients.SetDisabledAsync(Membership, Client, disabled, HttpContext.RequestAborted);
+        if (!result.Succeeded)
+        {
+            return Refused(result);
+        }
+
         TempData["Status"] = disabled ? "Client disabled." : "Client enabled.";
         return RedirectToPage();
     }

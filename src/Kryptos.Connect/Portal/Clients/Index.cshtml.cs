@@ -1,4 +1,6 @@
-using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Authorization.Clients;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Portal.Workspaces;
 using Microsoft.AspNetCore.Identity;
 
@@ -10,7 +12,7 @@ public sealed class IndexModel(ClientService clients, UserManager<User> users) :
 
     public bool EmailConfirmed { get; private set; }
 
-    public bool CanCreate => EmailConfirmed && Can(WorkspaceOperations.ManageClients);
+    public bool CanCreate => EmailConfirmed && Can(WorkspaceOperation.ManageClients);
 
     public async Task OnGetAsync()
     {

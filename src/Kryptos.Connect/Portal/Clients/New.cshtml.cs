@@ -1,4 +1,6 @@
-using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Authorization.Clients;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Hosting;
 using Kryptos.Connect.Portal.Workspaces;
 using Microsoft.AspNetCore.Identity;
@@ -23,7 +25,7 @@ public sealed class NewModel(ClientService clients, UserManager<User> users) : W
             return refused;
         }
 
-        var (registration, errors) = ClientRegistration.From(Form);
+        var (registration, errors) = Form.ToRegistration();
         foreach (var (field, message) in errors)
         {
             ModelState.AddModelError($"Form.{field}", message);
@@ -35,7 +37,12 @@ public sealed class NewModel(ClientService clients, UserManager<User> users) : W
         }
 
         var user = await users.GetUserAsync(User);
-        var (client, secret) = await clients.CreateAsync(Membership, user!, registration, HttpContext.RequestAborted);
+        var (result, client, secret) = await clients.CreateAsync(Membership, user!, registration, HttpContext.RequestAborted);
+        if (client is null)
+        {
+            return Refused(result);
+        }
+
         // The secret travels once, in the encrypted TempData cookie, to the page that shows it.
         TempData[DetailsModel.NewSecretKey] = secret?.Value;
         TempData[DetailsModel.JustCreatedKey] = true;
@@ -44,7 +51,7 @@ public sealed class NewModel(ClientService clients, UserManager<User> users) : W
 
     private async Task<IActionResult?> CheckAsync()
     {
-        if (await AuthorizeAsync(WorkspaceOperations.ManageClients) is { } denied)
+        if (Require(WorkspaceOperation.ManageClients) is { } denied)
         {
             return denied;
         }

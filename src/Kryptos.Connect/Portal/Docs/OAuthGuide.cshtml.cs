@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
-using Kryptos.Connect.Portal.Workspaces;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -30,7 +30,7 @@ public sealed class OAuthGuideModel(KryptosDbContext db, IOptions<HostingOptions
     {
         var origin = string.IsNullOrEmpty(hosting.Value.PublicOrigin) ? $"{Request.Scheme}://{Request.Host}" : hosting.Value.PublicOrigin.TrimEnd('/');
         Issuer = origin + "/oidc";
-        if (WorkspaceService.UserIdOf(User) is not { } userId)
+        if (Principals.UserIdOf(User) is not { } userId)
         {
             return;
         }
@@ -58,5 +58,5 @@ public sealed class OAuthGuideModel(KryptosDbContext db, IOptions<HostingOptions
         }
     }
 
-    public string DefaultScopes => string.Join(" ", Authorization.Scopes.Defaults);
+    public string DefaultScopes => string.Join(" ", KryptosScopes.Defaults);
 }

@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Hosting;
 using Kryptos.Connect.Portal.Workspaces;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Kryptos.Connect.Portal.Members;
 
-public sealed class MembersModel(PublicUrls urls) : WorkspacePageModel
+public sealed class MembersModel(PublicUrls urls, MemberService memberService, InvitationService invitations) : WorkspacePageModel
 {
     public IReadOnlyList<MemberSummary> Members { get; private set; } = [];
 
@@ -13,7 +14,7 @@ public sealed class MembersModel(PublicUrls urls) : WorkspacePageModel
 
     /// <summary>Roles the caller may hand out: admins cannot create owners.</summary>
     public IEnumerable<WorkspaceRole> AssignableRoles =>
-        Enum.GetValues<WorkspaceRole>().Where(r => r != WorkspaceRole.Owner || Can(WorkspaceOperations.ManageOwners));
+        Enum.GetValues<WorkspaceRole>().Where(r => r != WorkspaceRole.Owner || Can(WorkspaceOperation.ManageOwners));
 
     [BindProperty]
     public InviteInput Invite { get; set; } = new();
@@ -22,7 +23,7 @@ public sealed class MembersModel(PublicUrls urls) : WorkspacePageModel
 
     public async Task<IActionResult> OnPostInviteAsync()
     {
-        if (await AuthorizeAsync(WorkspaceOperations.ManageMembers) is { } denied)
+        if (Require(WorkspaceOperation.ManageMembers) is { } denied)
         {
             return denied;
         }
@@ -34,13 +35,12 @@ public sealed class MembersModel(PublicUrls urls) : WorkspacePageModel
         }
 
         var inviter = User.Identity?.Name ?? "A Kryptos user";
-        var result = await Workspaces.InviteAsync(Membership, Invite.Email, Invite.Role, inviter,
+        var result = await invitations.InviteAsync(Membership, Invite.Email, Invite.Role, inviter,
             token => urls.Absolute($"/invitations/{token}"), HttpContext.RequestAborted);
         if (!result.Succeeded)
         {
-            ModelState.AddModelError("Invite.Email", result.Error!);
             await LoadListsAsync();
-            return Page();
+            return Refused(result, "Invite.Email");
         }
 
         TempData["Status"] = $"Invitation sent to {Invite.Email.Trim()}.";
@@ -48,24 +48,24 @@ public sealed class MembersModel(PublicUrls urls) : WorkspacePageModel
     }
 
     public Task<IActionResult> OnPostRevokeAsync(Guid invitationId) =>
-        ApplyAsync(() => Workspaces.RevokeInvitationAsync(Membership, invitationId, HttpContext.RequestAborted), "Invitation revoked.");
+        ApplyAsync(() => invitations.RevokeInvitationAsync(Membership, invitationId, HttpContext.RequestAborted), "Invitation revoked.");
 
     // Nullable: a missing or unknown role must not bind to default(WorkspaceRole), which is Owner.
     public Task<IActionResult> OnPostChangeRoleAsync(Guid memberId, WorkspaceRole? role) =>
         ApplyAsync(() => role is { } chosen
-            ? Workspaces.ChangeRoleAsync(Membership, memberId, chosen, HttpContext.RequestAborted)
+            ? memberService.ChangeRoleAsync(Membership, memberId, chosen, HttpContext.RequestAborted)
             : Task.FromResult(WorkspaceResult.Fail("Choose one of the listed roles.")), "Role changed.");
 
     public async Task<IActionResult> OnPostRemoveAsync(Guid memberId)
     {
         var leaving = memberId == Membership.UserId;
-        var response = await ApplyAsync(() => Workspaces.RemoveMemberAsync(Membership, memberId, HttpContext.RequestAborted), leaving ? "You left the workspace." : "Member removed.");
+        var response = await ApplyAsync(() => memberService.RemoveMemberAsync(Membership, memberId, HttpContext.RequestAborted), leaving ? "You left the workspace." : "Member removed.");
         return leaving && response is RedirectToPageResult ? Redirect("/workspaces") : response;
     }
 
     private async Task<IActionResult> ApplyAsync(Func<Task<WorkspaceResult>> change, string success)
     {
-        if (await AuthorizeAsync(WorkspaceOperations.ManageMembers) is { } denied)
+        if (Require(WorkspaceOperation.ManageMembers) is { } denied)
         {
             return denied;
         }
@@ -74,9 +74,8 @@ public sealed class MembersModel(PublicUrls urls) : WorkspacePageModel
         if (!result.Succeeded)
         {
             ModelState.Clear();
-            ModelState.AddModelError(string.Empty, result.Error!);
             await LoadListsAsync();
-            return Page().WithStatus(StatusCodes.Status400BadRequest);
+            return Refused(result);
         }
 
         TempData["Status"] = success;
@@ -85,10 +84,10 @@ public sealed class MembersModel(PublicUrls urls) : WorkspacePageModel
 
     private async Task LoadListsAsync()
     {
-        Members = await Workspaces.ListMembersAsync(Workspace.Id, HttpContext.RequestAborted);
-        if (Can(WorkspaceOperations.ManageMembers))
+        Members = await Memberships.ListMembersAsync(Workspace.Id, HttpContext.RequestAborted);
+        if (Can(WorkspaceOperation.ManageMembers))
         {
-            Pending = await Workspaces.ListPendingInvitationsAsync(Workspace.Id, HttpContext.RequestAborted);
+            Pending = await invitations.ListPendingInvitationsAsync(Workspace.Id, HttpContext.RequestAborted);
         }
     }
 }

@@ -1,10 +1,11 @@
-using Kryptos.Connect.Accounts;
-using Kryptos.Connect.Portal.Clients;
+using Kryptos.Connect.Authorization.Clients;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Portal.Members;
 using Microsoft.AspNetCore.Identity;
 
 namespace Kryptos.Connect.Portal.Workspaces;
 
-public sealed class DashboardModel(UserManager<User> users, ClientService clients) : WorkspacePageModel
+public sealed class DashboardModel(UserManager<User> users, ClientService clients, InvitationService invitations) : WorkspacePageModel
 {
     public IReadOnlyList<ClientSummary> Clients { get; private set; } = [];
 
@@ -16,8 +17,8 @@ public sealed class DashboardModel(UserManager<User> users, ClientService client
 
     public async Task OnGetAsync()
     {
-        MemberCount = (await Workspaces.ListMembersAsync(Workspace.Id, HttpContext.RequestAborted)).Count;
-        PendingInvitations = (await Workspaces.ListPendingInvitationsAsync(Workspace.Id, HttpContext.RequestAborted)).Count;
+        MemberCount = (await Memberships.ListMembersAsync(Workspace.Id, HttpContext.RequestAborted)).Count;
+        PendingInvitations = (await invitations.ListPendingInvitationsAsync(Workspace.Id, HttpContext.RequestAborted)).Count;
         EmailConfirmed = (await users.GetUserAsync(User))?.EmailConfirmed == true;
         Clients = await clients.ListAsync(Workspace.Id, HttpContext.RequestAborted);
     }

@@ -1,4 +1,5 @@
-using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Workspaces;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Kryptos.Connect.Portal.Workspaces;
 
 [Authorize]
-public sealed class IndexModel(WorkspaceService workspaces, UserManager<User> users) : PageModel
+public sealed class IndexModel(Memberships workspaces, UserManager<User> users) : PageModel
 {
     public IReadOnlyList<WorkspaceSummary> Items { get; private set; } = [];
 

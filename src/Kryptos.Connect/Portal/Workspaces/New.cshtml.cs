@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Kryptos.Connect.Accounts;
+using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.Workspaces;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Kryptos.Connect.Portal.Workspaces;
 
 [Authorize]
-public sealed class NewModel(WorkspaceService workspaces, UserManager<User> users) : PageModel
+public sealed class NewModel(WorkspaceLifecycle workspaces, UserManager<User> users) : PageModel
 {
     [BindProperty]
     public NewWorkspaceInput Input { get; set; } = new();

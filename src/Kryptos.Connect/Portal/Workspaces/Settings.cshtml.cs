@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using Kryptos.Connect.Core.Workspaces;
+using Kryptos.Connect.Portal.Members;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Rendering;
 
 namespace Kryptos.Connect.Portal.Workspaces;
 
-public sealed class SettingsModel : WorkspacePageModel
+public sealed class SettingsModel(WorkspaceService workspaces, MemberService members) : WorkspacePageModel
 {
     [BindProperty]
     public WorkspaceSettingsInput Input { get; set; } = new();
@@ -21,7 +23,7 @@ public sealed class SettingsModel : WorkspacePageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (await AuthorizeAsync(WorkspaceOperations.EditSettings) is { } denied)
+        if (Require(WorkspaceOperation.EditSettings) is { } denied)
         {
             return denied;
         }
@@ -37,12 +39,11 @@ public sealed class SettingsModel : WorkspacePageModel
             return Page();
         }
 
-        var result = await Workspaces.UpdateSettingsAsync(Membership,
-            new WorkspaceSettings(Input.Name, Input.Description, Input.BaseCurrency, Input.CostBasisMethod), HttpContext.RequestAborted);
+        var result = await workspaces.UpdateSettingsAsync(Membership,
+            new WorkspaceSettings(Input.Name, Input.Description, Input.BaseCurrency, Input.CostBasisMethod, Input.MembersMayConnectApps), HttpContext.RequestAborted);
         if (!result.Succeeded)
         {
-            ModelState.AddModelError(string.Empty, result.Error!);
-            return Page();
+            return Refused(result);
         }
 
         TempData["Status"] = "Settings saved.";
@@ -51,7 +52,7 @@ public sealed class SettingsModel : WorkspacePageModel
 
     public async Task<IActionResult> OnPostDeleteAsync()
     {
-        if (await AuthorizeAsync(WorkspaceOperations.Delete) is { } denied)
+        if (Require(WorkspaceOperation.Delete) is { } denied)
         {
             return denied;
         }
@@ -64,11 +65,10 @@ public sealed class SettingsModel : WorkspacePageModel
             return Page();
         }
 
-        var result = await Workspaces.DeleteAsync(Membership, HttpContext.RequestAborted);
+        var result = await workspaces.DeleteAsync(Membership, HttpContext.RequestAborted);
         if (!result.Succeeded)
         {
-            ModelState.AddModelError(string.Empty, result.Error!);
-            return Page();
+            return Refused(result);
         }
 
         TempData["Status"] = $"Workspace \"{Workspace.Name}\" was deleted.";
@@ -79,11 +79,10 @@ public sealed class SettingsModel : WorkspacePageModel
     {
         Input = WorkspaceSettingsInput.From(Workspace);
         ModelState.Clear();
-        var result = await Workspaces.LeaveAsync(Membership, HttpContext.RequestAborted);
+        var result = await members.LeaveAsync(Membership, HttpContext.RequestAborted);
         if (!result.Succeeded)
         {
-            ModelState.AddModelError(string.Empty, result.Error!);
-            return Page();
+            return Refused(result);
         }
 
         TempData["Status"] = $"You left \"{Workspace.Name}\".";
@@ -107,11 +106,14 @@ public sealed class WorkspaceSettingsInput
     [EnumDataType(typeof(CostBasisMethod), ErrorMessage = "Choose FIFO, LIFO or HIFO.")]
     public CostBasisMethod CostBasisMethod { get; set; }
 
+    public bool MembersMayConnectApps { get; set; }
+
     public static WorkspaceSettingsInput From(Workspace workspace) => new()
     {
         Name = workspace.Name,
         Description = workspace.Description,
         BaseCurrency = workspace.BaseCurrency,
         CostBasisMethod = workspace.CostBasisMethod,
+        MembersMayConnectApps = workspace.MembersMayConnectApps,
     };
 }
