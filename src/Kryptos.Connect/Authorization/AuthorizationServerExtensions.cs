@@ -8,6 +8,8 @@ namespace Kryptos.Connect.Authorization;
 
 public static class AuthorizationServerExtensions
 {
+    private const string Rfc8414MetadataPath = "/.well-known/oauth-authorization-server/oidc";
+
     /// <summary>
     /// The OpenID Connect provider, all of its wiring in one place: OpenIddict core (clients, grants,
     /// tokens and scopes in <see cref="KryptosDbContext"/>) then the server (endpoints under /oidc,
@@ -47,7 +49,7 @@ public static class AuthorizationServerExtensions
             })
             .AddServer(server =>
             {
-                // Endpoint paths are relative to {base}/oidc/, which is also the issuer (IssuerUnderOidc).
+                // Endpoint paths are relative to the issuer, {base}/oidc exactly (IssuerUnderOidc).
                 server.SetAuthorizationEndpointUris("auth")
                     .SetPushedAuthorizationEndpointUris("par")
                     .SetTokenEndpointUris("token")
@@ -109,6 +111,30 @@ public static class AuthorizationServerExtensions
                 }
             });
         return builder;
+    }
+
+    /// <summary>
+    /// RFC 8414 §3: the metadata of the issuer <c>{base}/oidc</c> lives at
+    /// <c>/.well-known/oauth-authorization-server/oidc</c>. A strict client expects the document itself
+    /// there, not a redirect, so the request is handed to OpenIddict's metadata endpoint under the
+    /// issuer: the same document, served by the same code. Before CORS, so the alias is public too.
+    /// </summary>
+    public static WebApplication UseAuthorizationServerMetadataLocation(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Use(next => context =>
+        {
+            if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+            {
+                if (context.Request.Path.Equals(Rfc8414MetadataPath, StringComparison.OrdinalIgnoreCase))
+                {
+                    context.Request.Path = "/oidc/.well-known/oauth-authorization-server";
+                }
+            }
+
+            return next(context);
+        });
+        return app;
     }
 
     /// <summary>

@@ -36,7 +36,8 @@ public sealed record Introspection(HttpStatusCode Status, JsonElement Json)
 /// </summary>
 public static class OidcSetup
 {
-    public const string Issuer = "https://localhost/oidc/";
+    /// <summary>The issuer, exactly: no trailing slash (PRODUCT.md, OpenID Connect Discovery §4.3).</summary>
+    public const string Issuer = "https://localhost/oidc";
 
     /// <summary>The client's server: no cookies, no redirects followed, https.</summary>
     public static HttpClient Backchannel(this KryptosFactory factory)
