@@ -2,6 +2,7 @@ using Kryptos.Connect.Authorization.Keys;
 using Kryptos.Connect.Data;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Kryptos.Connect.Authorization;
@@ -94,6 +95,11 @@ public static class AuthorizationServerExtensions
                 server.DisableAccessTokenEncryption();
 
                 server.AddEventHandler(IssuerUnderOidc.Descriptor);
+                server.AddEventHandler(RejectUnreadableRequestBodies.Descriptor);
+                // A userinfo error keeps its WWW-Authenticate header (RFC 6750 §3) and gets the JSON
+                // body of the other back-channel endpoints, instead of an empty body that the status
+                // code pages would fill with an HTML page.
+                server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ProcessChallengeErrorResponse<OpenIddictServerEvents.ApplyUserInfoResponseContext>.Descriptor);
                 server.AddEventHandler(RejectDisabledClients.AuthorizationDescriptor);
                 server.AddEventHandler(RejectDisabledClients.PushedAuthorizationDescriptor);
                 server.AddEventHandler(RejectDisabledClients.TokenDescriptor);

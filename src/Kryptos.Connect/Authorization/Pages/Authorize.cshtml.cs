@@ -53,8 +53,16 @@ public sealed class AuthorizeModel(
 
     public Task<IActionResult> OnGetAsync() => HandleAsync(decision: null);
 
-    public async Task<IActionResult> OnPostAsync([FromForm(Name = FormFields.Decision)] string? decision)
+    public async Task<IActionResult> OnPostAsync()
     {
+        // An error found by OpenIddict is answered before the form is read: the body may be the one
+        // the form reader refused (RejectUnreadableRequestBodies), and reading it again would throw.
+        if (HttpContext.GetOpenIddictServerResponse() is { Error: not null })
+        {
+            return await HandleAsync(decision: null);
+        }
+
+        string? decision = Request.Form[FormFields.Decision];
         if (decision is not null && !await antiforgery.IsRequestValidAsync(HttpContext))
         {
             return RenderError("The consent form expired", "Go back to the application and start the sign-in again.", StatusCodes.Status400BadRequest);
