@@ -100,6 +100,12 @@ public static class AuthorizationServerExtensions
                 // body of the other back-channel endpoints, instead of an empty body that the status
                 // code pages would fill with an HTML page.
                 server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ProcessChallengeErrorResponse<OpenIddictServerEvents.ApplyUserInfoResponseContext>.Descriptor);
+                // Errors go back to a verified client (RFC 6749 §4.1.2.1); unregistered scopes and
+                // refresh scopes beyond the grant are invalid_scope (§4.1.2.1, §6).
+                server.AddEventHandler(RedirectVerifiedAuthorizationErrors.Descriptor);
+                server.AddEventHandler(RejectUnregisteredScopes.AuthorizationDescriptor);
+                server.AddEventHandler(RejectUnregisteredScopes.PushedAuthorizationDescriptor);
+                server.AddEventHandler(RejectRefreshScopesBeyondTheGrant.Descriptor);
                 server.AddEventHandler(RejectDisabledClients.AuthorizationDescriptor);
                 server.AddEventHandler(RejectDisabledClients.PushedAuthorizationDescriptor);
                 server.AddEventHandler(RejectDisabledClients.TokenDescriptor);
