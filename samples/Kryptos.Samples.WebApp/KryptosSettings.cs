@@ -5,7 +5,7 @@ public sealed class KryptosSettings
 {
     public const string SectionName = "Kryptos";
 
-    /// <summary>The issuer, such as <c>https://connect.kryptos.example/oidc</c> (discovery is read from below it).</summary>
+    /// <summary>The issuer, such as <c>https://connect.kryptos.example/oidc</c> (no trailing slash; discovery is read from below it).</summary>
     public string? Authority { get; set; }
 
     /// <summary>The client ID the Developer Portal showed when the client was created (<c>kc_…</c>).</summary>

@@ -17,6 +17,7 @@ builder.AddPortal();                // Developer Portal pages: workspaces, clien
 var app = builder.Build();
 
 app.UseHosting();                   // forwarded headers, errors, security headers, limits, routing, rate limits
+app.UseAuthorizationServerMetadataLocation(); // RFC 8414 metadata at /.well-known/oauth-authorization-server/oidc
 app.UseAuthorizationServerCors();   // CORS for the token/userinfo endpoints browser apps call
 app.UseAuthentication();
 app.UseAuthorization();

@@ -24,9 +24,6 @@ public static class AuthorizationEndpoints
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost("/oidc/token", ExchangeAsync).ExcludeFromDescription();
         app.MapMethods("/oidc/userinfo", [HttpMethods.Get, HttpMethods.Post], UserInfoAsync).ExcludeFromDescription();
-        // RFC 8414 §3: metadata of an issuer with a path lives at /.well-known/oauth-authorization-server/{path}.
-        app.MapGet("/.well-known/oauth-authorization-server/oidc", () => Results.Redirect("/oidc/.well-known/oauth-authorization-server"))
-            .ExcludeFromDescription();
     }
 
     /// <summary>

@@ -6,12 +6,15 @@ using Kryptos.Connect.Core.Events;
 using Kryptos.Connect.Data;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Kryptos.Connect.Authorization;
 
 public static class AuthorizationServerExtensions
 {
+    private const string Rfc8414MetadataPath = "/.well-known/oauth-authorization-server/oidc";
+
     /// <summary>
     /// The OpenID Connect provider, all of its wiring in one place: OpenIddict core (clients, grants,
     /// tokens and scopes in <see cref="KryptosDbContext"/>) then the server (endpoints under /oidc,
@@ -59,7 +62,7 @@ public static class AuthorizationServerExtensions
             })
             .AddServer(server =>
             {
-                // Endpoint paths are relative to {base}/oidc/, which is also the issuer (IssuerUnderOidc).
+                // Endpoint paths are relative to the issuer, {base}/oidc exactly (IssuerUnderOidc).
                 server.SetAuthorizationEndpointUris("auth")
                     .SetPushedAuthorizationEndpointUris("par")
                     .SetTokenEndpointUris("token")
@@ -104,6 +107,17 @@ public static class AuthorizationServerExtensions
                 server.DisableAccessTokenEncryption();
 
                 server.AddEventHandler(IssuerUnderOidc.Descriptor);
+                server.AddEventHandler(RejectUnreadableRequestBodies.Descriptor);
+                // A userinfo error keeps its WWW-Authenticate header (RFC 6750 §3) and gets the JSON
+                // body of the other back-channel endpoints, instead of an empty body that the status
+                // code pages would fill with an HTML page.
+                server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ProcessChallengeErrorResponse<OpenIddictServerEvents.ApplyUserInfoResponseContext>.Descriptor);
+                // Errors go back to a verified client (RFC 6749 §4.1.2.1); unregistered scopes and
+                // refresh scopes beyond the grant are invalid_scope (§4.1.2.1, §6).
+                server.AddEventHandler(RedirectVerifiedAuthorizationErrors.Descriptor);
+                server.AddEventHandler(RejectUnregisteredScopes.AuthorizationDescriptor);
+                server.AddEventHandler(RejectUnregisteredScopes.PushedAuthorizationDescriptor);
+                server.AddEventHandler(RejectRefreshScopesBeyondTheGrant.Descriptor);
                 server.AddEventHandler(RejectDisabledClients.AuthorizationDescriptor);
                 server.AddEventHandler(RejectDisabledClients.PushedAuthorizationDescriptor);
                 server.AddEventHandler(RejectDisabledClients.TokenDescriptor);
@@ -121,6 +135,30 @@ public static class AuthorizationServerExtensions
                 }
             });
         return builder;
+    }
+
+    /// <summary>
+    /// RFC 8414 §3: the metadata of the issuer <c>{base}/oidc</c> lives at
+    /// <c>/.well-known/oauth-authorization-server/oidc</c>. A strict client expects the document itself
+    /// there, not a redirect, so the request is handed to OpenIddict's metadata endpoint under the
+    /// issuer: the same document, served by the same code. Before CORS, so the alias is public too.
+    /// </summary>
+    public static WebApplication UseAuthorizationServerMetadataLocation(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Use(next => context =>
+        {
+            if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+            {
+                if (context.Request.Path.Equals(Rfc8414MetadataPath, StringComparison.OrdinalIgnoreCase))
+                {
+                    context.Request.Path = "/oidc/.well-known/oauth-authorization-server";
+                }
+            }
+
+            return next(context);
+        });
+        return app;
     }
 
     /// <summary>

@@ -9,10 +9,16 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Kryptos.Connect.Authorization;
 
 /// <summary>
-/// Puts the issuer, and every endpoint, under <c>{base}/oidc/</c> (docs/architecture.md). The base is
-/// <c>Hosting:PublicOrigin</c> when set, otherwise the request's own origin, so a local run works
-/// on any host and port without configuration.
+/// Makes the issuer exactly <c>{base}/oidc</c> (docs/architecture.md), without a trailing slash: strict relying
+/// parties compare it byte for byte with the issuer they were configured with (OpenID Connect
+/// Discovery §4.3, RFC 9207). The base is <c>Hosting:PublicOrigin</c> when set, otherwise the
+/// request's own origin, so a local run works on any host and port without configuration.
 /// </summary>
+/// <remarks>
+/// OpenIddict takes the issuer from <see cref="BaseContext.BaseUri"/> (<c>Uri.AbsoluteUri</c>, which
+/// keeps <c>https://host/oidc</c> as it is) and resolves the relative endpoint paths against it after
+/// adding the missing slash, so every endpoint still sits under <c>/oidc/</c>.
+/// </remarks>
 internal sealed class IssuerUnderOidc(IOptions<HostingOptions> hosting) : IOpenIddictServerHandler<ProcessRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -25,10 +31,9 @@ internal sealed class IssuerUnderOidc(IOptions<HostingOptions> hosting) : IOpenI
     public ValueTask HandleAsync(ProcessRequestContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var origin = string.IsNullOrEmpty(hosting.Value.PublicOrigin)
-            ? context.BaseUri!
-            : new Uri(hosting.Value.PublicOrigin.TrimEnd('/') + "/");
-        context.BaseUri = new Uri(origin, "oidc/");
+        // The request's base includes its PathBase (no trailing slash unless it is the root).
+        var origin = string.IsNullOrEmpty(hosting.Value.PublicOrigin) ? context.BaseUri!.AbsoluteUri : hosting.Value.PublicOrigin;
+        context.BaseUri = new Uri(origin.TrimEnd('/') + "/oidc", UriKind.Absolute);
         return ValueTask.CompletedTask;
     }
 }

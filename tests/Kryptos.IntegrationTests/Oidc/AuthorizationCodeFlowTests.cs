@@ -42,7 +42,7 @@ public sealed class AuthorizationCodeFlowTests(KryptosFactory factory) : IClassF
         Assert.Equal("n-xyz", id.Claims.Single(c => c.Type == "nonce").Value);
         Assert.Equal("Grace Hopper", id.Claims.Single(c => c.Type == "name").Value);
         Assert.Equal(user.Email, id.Claims.Single(c => c.Type == "email").Value);
-        Assert.Equal("https://localhost/oidc/", id.Issuer);
+        Assert.Equal(OidcSetup.Issuer, id.Issuer);
         // Typed as OpenID Connect Core §5.1 says: a JSON boolean and a number, not strings.
         Assert.True(id.GetPayloadValue<bool>("email_verified"));
         Assert.InRange(id.GetPayloadValue<long>("updated_at"), DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());

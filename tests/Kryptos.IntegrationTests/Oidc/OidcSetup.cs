@@ -37,7 +37,8 @@ public sealed record Introspection(HttpStatusCode Status, JsonElement Json)
 /// </summary>
 public static class OidcSetup
 {
-    public const string Issuer = "https://localhost/oidc/";
+    /// <summary>The issuer, exactly: no trailing slash (PRODUCT.md, OpenID Connect Discovery §4.3).</summary>
+    public const string Issuer = "https://localhost/oidc";
 
     /// <summary>The client's server: no cookies, no redirects followed, https.</summary>
     public static HttpClient Backchannel(this KryptosFactory factory)
@@ -184,25 +185,50 @@ public static class OidcSetup
     }
 
     /// <summary>
-    /// The authorization request was refused with <paramref name="error"/> and no code: OpenIddict
-    /// shows errors found while validating the request on our error page (400, never a redirect);
-    /// errors decided later (prompt, consent) go back to the validated redirect URI.
+    /// The authorization request was refused with <paramref name="error"/> at the client's verified
+    /// redirect URI (RFC 6749 §4.1.2.1): a redirect to the client carrying the error, the request's
+    /// <paramref name="state"/> and our issuer (RFC 9207), and no code or token. Returns the response
+    /// parameters (from the query, or from the fragment for implicit response types).
     /// </summary>
-    public static async Task AssertRefusedAsync(HttpResponseMessage response, string error)
+    public static Dictionary<string, string> AssertErrorRedirect(HttpResponseMessage response, string error, string state = "xyz")
     {
         ArgumentNullException.ThrowIfNull(response);
-        if (PortalClient.IsRedirect(response.StatusCode))
-        {
-            var query = QueryOf(RedirectToClient(response));
-            Assert.False(query.ContainsKey("code"), "A code was issued.");
-            Assert.Equal(error, query["error"]);
-            return;
-        }
+        var location = RedirectToClient(response);
+        var parameters = ResponseParametersOf(location);
+        Assert.Equal(error, parameters.GetValueOrDefault("error"));
+        Assert.Equal(state, parameters.GetValueOrDefault("state"));
+        Assert.Equal(Issuer, parameters.GetValueOrDefault("iss"));
+        Assert.False(parameters.ContainsKey("code"), "A code was issued.");
+        Assert.False(parameters.ContainsKey("access_token"), "A token was issued.");
+        return parameters;
+    }
 
+    /// <summary>
+    /// The authorization request was refused with <paramref name="error"/> on our error page, because
+    /// the client or its redirect URI could not be verified: 400, no redirect, no consent form.
+    /// </summary>
+    public static async Task AssertErrorPageAsync(HttpResponseMessage response, string error)
+    {
         await AssertErrorPageAsync(response);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains(error + ":", body, StringComparison.Ordinal);
         Assert.DoesNotContain("kryptos_decision", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>The parameters of an authorization response: the query, or the fragment when the response mode is fragment.</summary>
+    public static Dictionary<string, string> ResponseParametersOf(Uri redirect)
+    {
+        ArgumentNullException.ThrowIfNull(redirect);
+        var parameters = QueryOf(redirect);
+        if (redirect.Fragment.Length > 1)
+        {
+            foreach (var (key, value) in QueryHelpers.ParseQuery(redirect.Fragment[1..]))
+            {
+                parameters[key] = value.ToString();
+            }
+        }
+
+        return parameters;
     }
 
     public static async Task<Introspection> IntrospectAsync(this HttpClient server, string clientId, string? secret, string token)

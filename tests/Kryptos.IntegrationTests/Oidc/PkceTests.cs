@@ -4,11 +4,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kryptos.IntegrationTests.Oidc;
 
-/// <summary>PKCE (RFC 7636) is required for every client, S256 only; the verifier must match the challenge.</summary>
+/// <summary>
+/// PKCE (RFC 7636) is required for every client, S256 only; the verifier must match the challenge. A
+/// request without a proper challenge goes back to the client's verified redirect URI as
+/// invalid_request (RFC 7636 §4.4.1), with state and iss.
+/// </summary>
 public sealed class PkceTests(KryptosFactory factory) : IClassFixture<KryptosFactory>
 {
     [Fact]
-    public async Task AnAuthorizationRequestWithoutCodeChallenge_IsRefused_WithoutACode()
+    public async Task AnAuthorizationRequestWithoutCodeChallenge_GoesBackToTheClient_AsInvalidRequest()
     {
         var client = await factory.PublishClientAsync();
         var user = await factory.NewUserAsync();
@@ -20,11 +24,11 @@ public sealed class PkceTests(KryptosFactory factory) : IClassFixture<KryptosFac
             ["code_challenge_method"] = null,
         }));
 
-        await OidcSetup.AssertRefusedAsync(response, "invalid_request");
+        OidcSetup.AssertErrorRedirect(response, "invalid_request");
     }
 
     [Fact]
-    public async Task ThePlainChallengeMethod_IsRefused()
+    public async Task ThePlainChallengeMethod_GoesBackToTheClient_AsInvalidRequest()
     {
         var client = await factory.PublishClientAsync();
         var user = await factory.NewUserAsync();
@@ -37,7 +41,7 @@ public sealed class PkceTests(KryptosFactory factory) : IClassFixture<KryptosFac
             ["code_challenge_method"] = "plain",
         }));
 
-        await OidcSetup.AssertRefusedAsync(response, "invalid_request");
+        OidcSetup.AssertErrorRedirect(response, "invalid_request");
     }
 
     [Fact]
@@ -55,7 +59,7 @@ public sealed class PkceTests(KryptosFactory factory) : IClassFixture<KryptosFac
             ["code_challenge_method"] = null,
         }));
 
-        await OidcSetup.AssertRefusedAsync(response, "invalid_request");
+        OidcSetup.AssertErrorRedirect(response, "invalid_request");
     }
 
     [Fact]
@@ -115,7 +119,7 @@ public sealed class PkceTests(KryptosFactory factory) : IClassFixture<KryptosFac
             ["code_challenge_method"] = null,
         }));
 
-        await OidcSetup.AssertRefusedAsync(response, "invalid_request");
+        OidcSetup.AssertErrorRedirect(response, "invalid_request");
     }
 
     [Fact]

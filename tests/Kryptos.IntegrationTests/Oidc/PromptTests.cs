@@ -145,16 +145,16 @@ public sealed class PromptTests(KryptosFactory factory) : IClassFixture<KryptosF
     }
 
     [Fact]
-    public async Task AnInvalidScope_IsShownOnTheErrorPage_NotSentToTheClient()
+    public async Task AnInvalidScope_GoesBackToTheClient_WithStateAndIssuer()
     {
-        // OpenIddict never redirects an error found while validating the request (see OidcSetup.AssertRefusedAsync).
+        // RFC 6749 §4.1.2.1: the client and its redirect URI are verified, so the error goes back there.
         var client = await factory.PublishClientAsync();
         var user = await factory.NewUserAsync();
         using var browser = await factory.LoginAsync(user);
 
-        using var response = await browser.Http.GetAsync(OidcIntents.AuthorizeUrl(client.ClientId, Pkce.Create(), "openid admin:everything"));
+        using var response = await browser.Http.GetAsync(OidcIntents.AuthorizeUrl(client.ClientId, Pkce.Create(), "openid admin:everything", state: "bad-scope"));
 
-        await OidcSetup.AssertRefusedAsync(response, "invalid_scope");
+        OidcSetup.AssertErrorRedirect(response, "invalid_scope", "bad-scope");
     }
 
     /// <summary>The response sends the browser to our login form, coming back to /oidc/auth; returns the login URL.</summary>

@@ -19,6 +19,9 @@ public sealed class OAuthGuideTests(KryptosFactory factory) : IClassFixture<Kryp
         Assert.Contains($"client_id={client.ClientId}", text, StringComparison.Ordinal);
         Assert.Contains("redirect_uri=https%3A%2F%2Fguide.example.com%2Fsignin", text, StringComparison.Ordinal);
         Assert.Contains("https://localhost/oidc/token", text, StringComparison.Ordinal);
+        // The issuer exactly as the server announces it: a strict client compares it as a string.
+        var issuer = page.QuerySelectorAll("p").First(p => p.TextContent.StartsWith("Issuer ", StringComparison.Ordinal)).QuerySelector("code")!;
+        Assert.Equal("https://localhost/oidc", issuer.TextContent);
         Assert.Contains("code_challenge_method=S256", text, StringComparison.Ordinal);
         Assert.DoesNotContain(client.Secret!, page.Source.Text, StringComparison.Ordinal);
         developer.Dispose();

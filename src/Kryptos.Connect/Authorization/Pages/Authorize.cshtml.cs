@@ -56,8 +56,16 @@ public sealed class AuthorizeModel(
 
     public Task<IActionResult> OnGetAsync() => HandleAsync(decision: null);
 
-    public async Task<IActionResult> OnPostAsync([FromForm(Name = FormFields.Decision)] string? decision)
+    public async Task<IActionResult> OnPostAsync()
     {
+        // An error found by OpenIddict is answered before the form is read: the body may be the one
+        // the form reader refused (RejectUnreadableRequestBodies), and reading it again would throw.
+        if (HttpContext.GetOpenIddictServerResponse() is { Error: not null })
+        {
+            return await HandleAsync(decision: null);
+        }
+
+        string? decision = Request.Form[FormFields.Decision];
         if (decision is not null && !await antiforgery.IsRequestValidAsync(HttpContext))
         {
             return RenderError("The consent form expired", "Go back to the application and start the sign-in again.", StatusCodes.Status400BadRequest);
@@ -68,10 +76,16 @@ public sealed class AuthorizeModel(
 
     private async Task<IActionResult> HandleAsync(string? decision)
     {
-        // Errors OpenIddict cannot send back to the client (unknown client, redirect URI that does not
-        // match) arrive here: show them, never redirect to an unverified address.
+        // Errors that cannot go back to the client (unknown client, redirect URI missing or not
+        // matching) arrive here: show them, never redirect to an unverified address. An error that
+        // may go back to a verified client waits for the visitor to log in (RedirectVerifiedAuthorizationErrors).
         if (HttpContext.GetOpenIddictServerResponse() is { Error: { } error } response)
         {
+            if (HttpContext.Items.ContainsKey(RedirectVerifiedAuthorizationErrors.AwaitingLoginItem) && HttpContext.GetOpenIddictServerRequest() is { } rejected)
+            {
+                return RedirectToLogin(rejected, reauthenticate: false);
+            }
+
             return RenderError("This sign-in request is not valid", $"{error}: {response.ErrorDescription}", StatusCodes.Status400BadRequest);
         }
 
@@ -94,19 +108,7 @@ public sealed class AuthorizeModel(
                 return Reject(Errors.LoginRequired, "The user is not logged in.");
             }
 
-            // Come back here after logging in, without prompt=login or max_age: the login about to
-            // happen satisfies both, and asking again would loop (max_age=0 is older than any
-            // session by the time the browser is back).
-            // Other prompt values (prompt=login consent) survive.
-            var otherPrompts = string.Join(' ', request.GetPromptValues().Where(v => v != PromptValues.Login));
-            var parameters = request.GetParameters()
-                .Where(p => p.Key != OpenIddictConstants.Parameters.MaxAge)
-                .Select(p => p.Key == OpenIddictConstants.Parameters.Prompt ? new(p.Key, otherPrompts) : p)
-                .Where(p => p.Key != OpenIddictConstants.Parameters.Prompt || otherPrompts.Length > 0)
-                .Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value.ToString() ?? "")}");
-            var returnUrl = Request.PathBase + Request.Path + "?" + string.Join('&', parameters);
-            var reauthenticate = user is not null ? "&reauth=true" : "";
-            return Redirect($"/account/login?returnUrl={Uri.EscapeDataString(returnUrl)}{reauthenticate}");
+            return RedirectToLogin(request, reauthenticate: user is not null);
         }
 
         // An address nobody proved cannot hand data to an app: anyone can sign up with someone else's
@@ -193,6 +195,24 @@ public sealed class AuthorizeModel(
         var authenticatedAt = AuthenticationTimes.Get((await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Properties);
         var principal = consent.CreatePrincipal(user, grant.WorkspaceId!.Value, scopes, grant.Id!, authenticatedAt: authenticatedAt);
         return SignIn(principal, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// The login form, coming back here afterwards with the same request, without prompt=login or
+    /// max_age: the login about to happen satisfies both, and asking again would loop (max_age=0 is
+    /// older than any session by the time the browser is back). Other prompt values (prompt=login
+    /// consent) survive.
+    /// </summary>
+    private RedirectResult RedirectToLogin(OpenIddictRequest request, bool reauthenticate)
+    {
+        var otherPrompts = string.Join(' ', request.GetPromptValues().Where(v => v != PromptValues.Login));
+        var parameters = request.GetParameters()
+            .Where(p => p.Key != OpenIddictConstants.Parameters.MaxAge)
+            .Select(p => p.Key == OpenIddictConstants.Parameters.Prompt ? new(p.Key, otherPrompts) : p)
+            .Where(p => p.Key != OpenIddictConstants.Parameters.Prompt || otherPrompts.Length > 0)
+            .Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value.ToString() ?? "")}");
+        var returnUrl = Request.PathBase + Request.Path + "?" + string.Join('&', parameters);
+        return Redirect($"/account/login?returnUrl={Uri.EscapeDataString(returnUrl)}{(reauthenticate ? "&reauth=true" : "")}");
     }
 
     /// <summary>Sends an error to the client's (already validated) redirect URI.</summary>

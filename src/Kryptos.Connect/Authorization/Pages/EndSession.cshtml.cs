@@ -23,9 +23,12 @@ public sealed class EndSessionModel(SignInManager<User> signIn, IAntiforgery ant
 
     public IActionResult OnGet() => Render();
 
-    public async Task<IActionResult> OnPostAsync([FromForm(Name = FormFields.Decision)] string? decision)
+    public async Task<IActionResult> OnPostAsync()
     {
-        if (decision != "logout" || !await antiforgery.IsRequestValidAsync(HttpContext))
+        // An error found by OpenIddict is shown before the form is read: the body may be the one the
+        // form reader refused (RejectUnreadableRequestBodies), and reading it again would throw.
+        if (HttpContext.GetOpenIddictServerResponse() is { Error: not null }
+            || Request.Form[FormFields.Decision] != "logout" || !await antiforgery.IsRequestValidAsync(HttpContext))
         {
             return Render();
         }

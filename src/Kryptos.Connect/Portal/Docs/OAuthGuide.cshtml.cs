@@ -28,8 +28,9 @@ public sealed class OAuthGuideModel(KryptosDbContext db, IOptions<HostingOptions
 
     public async Task OnGetAsync(string? client)
     {
-        var origin = string.IsNullOrEmpty(hosting.Value.PublicOrigin) ? $"{Request.Scheme}://{Request.Host}" : hosting.Value.PublicOrigin.TrimEnd('/');
-        Issuer = origin + "/oidc";
+        // The same issuer the authorization server announces (IssuerUnderOidc): exactly {origin}/oidc.
+        var origin = string.IsNullOrEmpty(hosting.Value.PublicOrigin) ? $"{Request.Scheme}://{Request.Host}{Request.PathBase}" : hosting.Value.PublicOrigin;
+        Issuer = origin.TrimEnd('/') + "/oidc";
         if (Principals.UserIdOf(User) is not { } userId)
         {
             return;
