@@ -64,6 +64,7 @@ public sealed class PhoneLayoutTests(BrowserFixture fixture, ITestOutputHelper o
             await mail.FollowLinkAsync("/invitations/");
         }),
         PageCheck.Get("error 404", Viewer.Visitor, "Page not found", _ => "/no-such-page/anywhere"),
+        PageCheck.Get("confirm e-mail change, bad link", Viewer.Visitor, "Confirm your new email address", _ => "/account/confirm-email-change"),
         PageCheck.Get("sign-in error (unknown client)", Viewer.Visitor, "This sign-in request is not valid", _ => "/oidc/auth?response_type=code&client_id=kc_unknown&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&scope=openid"),
 
         // Signed in as the workspace's owner.
@@ -82,10 +83,13 @@ public sealed class PhoneLayoutTests(BrowserFixture fixture, ITestOutputHelper o
         PageCheck.Get("members", Viewer.Developer, s => s.WorkspaceName, s => s.WorkspacePath + "/members"),
         PageCheck.Get("workspace settings", Viewer.Developer, s => s.WorkspaceName, s => s.WorkspacePath + "/settings"),
         PageCheck.Get("audit log", Viewer.Developer, s => s.WorkspaceName, s => s.WorkspacePath + "/audit"),
+        PageCheck.Get("workspace connected apps", Viewer.Developer, s => s.WorkspaceName, s => s.WorkspacePath + "/connected-apps"),
         PageCheck.Get("OAuth guide", Viewer.Developer, "OAuth 2.0 and OpenID Connect guide", s => "/docs/oauth?client=" + s.ClientId),
         PageCheck.Get("OAuth guide", Viewer.Developer, "OAuth 2.0 and OpenID Connect guide", s => "/docs/oauth?client=" + s.ClientId, Desktop),
         PageCheck.Get("account settings", Viewer.Developer, "Account settings", _ => "/account"),
         PageCheck.Get("connected apps", Viewer.Developer, "Connected apps", _ => "/account/connected-apps"),
+        PageCheck.Get("change e-mail", Viewer.Developer, "Change your email address", _ => "/account/email"),
+        PageCheck.Get("delete account", Viewer.Developer, "Delete your account", _ => "/account/delete"),
         PageCheck.Get("consent", Viewer.Developer, "wants to access your Kryptos account", s => s.ConsentPath),
         PageCheck.Get("end-session confirmation", Viewer.Developer, "Log out of Kryptos?", s => s.EndSessionPath),
         PageCheck.Get("dev outbox", Viewer.Developer, "Outbox", _ => "/dev/outbox"),
@@ -96,8 +100,6 @@ public sealed class PhoneLayoutTests(BrowserFixture fixture, ITestOutputHelper o
         }),
         PageCheck.Get("log out", Viewer.Developer, "Log out", _ => "/account/logout"),
         PageCheck.Get("error 404, signed in", Viewer.Developer, "Page not found", s => s.WorkspacePath + "/no-such-tab"),
-        // Last: its first visit creates the authenticator key, which renews the security stamp, and
-        // the session ends at its next validation (a minute after logging in).
         PageCheck.Get("two-factor set-up", Viewer.Developer, "Two-factor authentication", _ => "/account/two-factor"),
     ];
 
@@ -177,8 +179,8 @@ public sealed class PhoneLayoutTests(BrowserFixture fixture, ITestOutputHelper o
     {
         await using var context = await Fixture.Browser.NewContextAsync(new() { BaseURL = BaseAddress.ToString(), ViewportSize = Phone });
         var page = await context.NewPageAsync();
-        await (await SignUpPage.OpenAsync(page)).SignUpAsync(colleague);
-        var outbox = await (await (await LoginPage.OpenAsync(page)).LogInToWorkspacesAsync(colleague)).OpenOutboxAsync();
+        // Verified first: an unverified account cannot accept invitations.
+        var outbox = await (await Journeys.SignUpVerifiedAsync(page, colleague)).OpenOutboxAsync();
         var mail = await outbox.OpenLatestMailAsync(colleague.Email, $"invited you to {WorkspaceName}");
         await mail.FollowLinkAsync("/invitations/");
         await new InvitationPage(page).AcceptAsync(WorkspaceName);

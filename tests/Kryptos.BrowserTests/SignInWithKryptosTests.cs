@@ -29,6 +29,13 @@ public sealed class SignInWithKryptosTests(BrowserFixture fixture, ITestOutputHe
         await page.WaitForURLAsync(url => url.StartsWith(new Uri(BaseAddress, "/account/login").ToString(), StringComparison.Ordinal));
         await new LoginPage(page).LogInAsync(user);
 
+        // An address nobody verified cannot connect an app: Kryptos asks for the verification first,
+        // then takes the user back to the app's request.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Verify your email first" })).ToBeVisibleAsync();
+        var verifyFirst = page.Url;
+        await new CheckEmailPage(page).VerifyEmailThroughOutboxAsync(user);
+        await page.GotoAsync(verifyFirst);
+
         var consent = new ConsentPage(page);
         await Expect(consent.Title).ToHaveTextAsync($"{AppName} wants to access your Kryptos account");
         await Expect(consent.Publisher).ToContainTextAsync($"Published by the Kryptos workspace {PublisherWorkspace}.");

@@ -52,7 +52,8 @@ public sealed class ClientAuthenticationTests(KryptosFactory factory) : IClassFi
 
         var tokens = await server.RedeemCodeAsync(client.ClientId, "kryptos_cs_wrong", code, verifier, basicAuth: false);
 
-        Assert.True(tokens.Status is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, $"Unexpected status {(int)tokens.Status}.");
+        // invalid_client is always 401 here, which RFC 6749 §5.2 allows for every client authentication method.
+        Assert.Equal(HttpStatusCode.Unauthorized, tokens.Status);
         Assert.Equal("invalid_client", tokens.Error);
         // The failed attempt did not burn the code: the real secret still redeems it.
         Assert.Equal(HttpStatusCode.OK, (await server.RedeemCodeAsync(client.ClientId, client.Secret, code, verifier)).Status);
@@ -67,7 +68,8 @@ public sealed class ClientAuthenticationTests(KryptosFactory factory) : IClassFi
 
         var tokens = await server.RedeemCodeAsync(client.ClientId, null, code, verifier);
 
-        Assert.True(tokens.Status is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, $"Unexpected status {(int)tokens.Status}.");
+        // invalid_client is always 401 here, which RFC 6749 §5.2 allows for every client authentication method.
+        Assert.Equal(HttpStatusCode.Unauthorized, tokens.Status);
         Assert.Equal("invalid_client", tokens.Error);
     }
 

@@ -120,7 +120,10 @@ public sealed class AuthorizeModel(
                 return Reject(Errors.InteractionRequired, "The user must verify their email address first.");
             }
 
+            // Back to the same request afterwards, with its parameters spelled out: a pushed request's
+            // request_uri is short-lived, and verifying an address can take longer.
             var here = Request.PathBase + Request.Path + "?" + string.Join('&', FormFields.ProtocolParameters(request)
+                .Where(p => p.Key != OpenIddictConstants.Parameters.RequestUri)
                 .Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
             return Redirect($"/account/verify-email?purpose=app&returnUrl={Uri.EscapeDataString(here)}");
         }
