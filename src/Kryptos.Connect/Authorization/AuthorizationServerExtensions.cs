@@ -1,5 +1,6 @@
 using Kryptos.Connect.Authorization.Keys;
 using Kryptos.Connect.Data;
+using Kryptos.Connect.Hosting;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -19,11 +20,12 @@ public static class AuthorizationServerExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<AuthorizationServerOptions>().BindConfiguration(AuthorizationServerOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateDataAnnotationsRecursively(AuthorizationServerOptions.SectionName)
             .Validate(o => o.RefreshTokenAbsoluteLifetime >= o.RefreshTokenLifetime, "Authorization:RefreshTokenAbsoluteLifetime must not be shorter than RefreshTokenLifetime.")
             .Validate(o => o.Keys.PublishAhead < o.Keys.RotationPeriod, "Authorization:Keys:PublishAhead must be shorter than RotationPeriod.")
             .ValidateOnStart();
-        services.AddOptions<ServerKeyOptions>().BindConfiguration(AuthorizationServerOptions.SectionName + ":Keys");
+        services.AddOptions<ServerKeyOptions>().BindConfiguration(AuthorizationServerOptions.SectionName + ":Keys")
+            .ValidateDataAnnotationsRecursively(AuthorizationServerOptions.SectionName + ":Keys").ValidateOnStart();
         var settings = builder.Configuration.GetSection(AuthorizationServerOptions.SectionName).Get<AuthorizationServerOptions>() ?? new AuthorizationServerOptions();
 
         services.AddSingleton<ServerKeyRing>();

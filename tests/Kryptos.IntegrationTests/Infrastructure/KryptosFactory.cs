@@ -39,6 +39,11 @@ public class KryptosFactory : WebApplicationFactory<Program>
     /// <summary>Extra settings for a derived factory (set in its constructor).</summary>
     protected Dictionary<string, string?> Settings { get; } = new()
     {
+        // What production requires outside Development: the public origin (the test client's base
+        // address) and a certificate that encrypts the Data Protection keys.
+        ["Hosting:PublicOrigin"] = "https://localhost",
+        ["Hosting:DataProtection:CertificatePath"] = TestCertificate.Path,
+        ["Hosting:DataProtection:CertificatePassword"] = TestCertificate.Password,
         // Most tests are not about rate limits; the rate-limit tests set small limits in derived factories.
         ["Accounts:LoginRateLimit:PermitsPerIp"] = "100000",
         ["Accounts:LoginRateLimit:PermitsPerAccount"] = "100000",
