@@ -1,6 +1,7 @@
 using Kryptos.Connect.Accounts.Email;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
+using Kryptos.Connect.Hosting.Pruning;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,7 @@ public static class AccountsExtensions
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = accounts.SecurityStampValidationInterval);
 
         services.AddSingleton<ITicketStore, DatabaseTicketStore>();
+        services.AddPruner<ExpiredSessionPruner>();
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<ITicketStore, IHostEnvironment>((cookie, store, environment) =>
             {

@@ -1,6 +1,7 @@
 using Kryptos.Connect.Authorization.Keys;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
+using Kryptos.Connect.Hosting.Pruning;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -35,6 +36,8 @@ public static class AuthorizationServerExtensions
         services.AddScoped<ConsentService>();
         services.AddSingleton<ClientOrigins>();
         services.AddHostedService<ClientOriginsRefresher>();
+        // Tokens before grants: a grant is removed after its tokens.
+        services.AddPruner<OAuthTokenPruner>().AddPruner<OAuthGrantPruner>();
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
             .Configure<ClientOrigins>(ClientOrigins.AddPolicies);

@@ -1,4 +1,5 @@
 using Kryptos.Connect.Data;
+using Kryptos.Connect.Hosting.Pruning;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -78,6 +79,8 @@ public static partial class HostingExtensions
         {
             dataProtection.ProtectKeysWithCertificate(certificate);
         }
+
+        services.AddPruning();
 
         services.AddKryptosRateLimiting(builder.Configuration);
         services.AddAntiforgery(antiforgery =>

@@ -1,3 +1,4 @@
+using Kryptos.Connect.Hosting.Pruning;
 using Kryptos.Connect.Portal.Audit;
 using Kryptos.Connect.Portal.Workspaces;
 using Microsoft.AspNetCore.Authorization;
@@ -18,6 +19,7 @@ public static class PortalExtensions
         builder.Services.AddScoped<Clients.ClientService>();
         builder.Services.AddSingleton<IAuthorizationHandler, WorkspaceAuthorizationHandler>();
         builder.Services.AddScoped<Data.DemoData>();
+        builder.Services.AddPruner<Members.InvitationPruner>();
         return builder;
     }
 

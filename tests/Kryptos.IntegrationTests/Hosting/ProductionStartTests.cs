@@ -73,6 +73,7 @@ public sealed class ProductionStartTests
     [InlineData("Authorization:Keys:RefreshInterval", "00:00:00", "The field Authorization:Keys:RefreshInterval must be between")]
     [InlineData("Email:Smtp:Port", "0", "The field Email:Smtp:Port must be between 1 and 65535.")]
     [InlineData("Accounts:LoginRateLimit:PermitsPerIp", "0", "The field Accounts:LoginRateLimit:PermitsPerIp must be between 1 and 100000.")]
+    [InlineData("Pruning:Interval", "00:00:00", "The field Pruning:Interval must be between")]
     public async Task AWrongSetting_StopsTheStart_WithAMessageNamingTheKey(string key, string value, string expected)
     {
         var settings = ValidSettings();
