@@ -15,6 +15,10 @@ builder.AddAuthorizationServer();   // OpenID Connect provider (OpenIddict) at /
 builder.AddPortal();                // Developer Portal pages: workspaces, clients, members, audit log, docs
 
 var app = builder.Build();
+if (!app.HasValidSettings())
+{
+    return 1;                       // one line per wrong setting on standard error, naming its key
+}
 
 app.UseHosting();                   // forwarded headers, errors, security headers, limits, routing, rate limits
 app.UseAuthorizationServerMetadataLocation(); // RFC 8414 metadata at /.well-known/oauth-authorization-server/oidc
@@ -26,6 +30,7 @@ app.MapAuthorizationServer();
 app.MapPortal();
 
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -1,6 +1,8 @@
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Core.Events;
 using Kryptos.Connect.Data;
+using Kryptos.Connect.Hosting;
+using Kryptos.Connect.Hosting.Pruning;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
@@ -14,7 +16,8 @@ public static class AccountsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName)
+            .ValidateDataAnnotationsRecursively(AccountOptions.SectionName).ValidateOnStart();
         var accounts = builder.Configuration.GetSection(AccountOptions.SectionName).Get<AccountOptions>() ?? new AccountOptions();
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
@@ -53,6 +56,7 @@ public static class AccountsExtensions
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = accounts.SecurityStampValidationInterval);
 
         services.AddSingleton<ITicketStore, DatabaseTicketStore>();
+        services.AddPruner<ExpiredSessionPruner>();
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<ITicketStore, IHostEnvironment>((cookie, store, environment) =>
             {

@@ -4,6 +4,8 @@ using Kryptos.Connect.Authorization.Keys;
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Core.Events;
 using Kryptos.Connect.Data;
+using Kryptos.Connect.Hosting;
+using Kryptos.Connect.Hosting.Pruning;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
@@ -26,11 +28,12 @@ public static class AuthorizationServerExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<AuthorizationServerOptions>().BindConfiguration(AuthorizationServerOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateDataAnnotationsRecursively(AuthorizationServerOptions.SectionName)
             .Validate(o => o.RefreshTokenAbsoluteLifetime >= o.RefreshTokenLifetime, "Authorization:RefreshTokenAbsoluteLifetime must not be shorter than RefreshTokenLifetime.")
             .Validate(o => o.Keys.PublishAhead < o.Keys.RotationPeriod, "Authorization:Keys:PublishAhead must be shorter than RotationPeriod.")
             .ValidateOnStart();
-        services.AddOptions<ServerKeyOptions>().BindConfiguration(AuthorizationServerOptions.SectionName + ":Keys");
+        services.AddOptions<ServerKeyOptions>().BindConfiguration(AuthorizationServerOptions.SectionName + ":Keys")
+            .ValidateDataAnnotationsRecursively(AuthorizationServerOptions.SectionName + ":Keys").ValidateOnStart();
         var settings = builder.Configuration.GetSection(AuthorizationServerOptions.SectionName).Get<AuthorizationServerOptions>() ?? new AuthorizationServerOptions();
 
         services.AddSingleton<ServerKeyRing>();
@@ -48,6 +51,8 @@ public static class AuthorizationServerExtensions
         services.AddScoped<GrantDirectory>();
         services.AddSingleton<ClientOrigins>();
         services.AddHostedService<ClientOriginsRefresher>();
+        // Tokens before grants: a grant is removed after its tokens.
+        services.AddPruner<OAuthTokenPruner>().AddPruner<OAuthGrantPruner>();
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
             .Configure<ClientOrigins>(ClientOrigins.AddPolicies);

@@ -1,3 +1,4 @@
+using Kryptos.Connect.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ public static class DataExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.SectionName)
-            .ValidateDataAnnotations()
+            .ValidateDataAnnotationsRecursively(DatabaseOptions.SectionName)
             .Validate(o => o.Provider == DatabaseProvider.Sqlite,
                 "Database:Provider 'Postgres' is not available yet; use 'Sqlite'.")
             .ValidateOnStart();

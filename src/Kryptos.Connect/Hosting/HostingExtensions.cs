@@ -1,6 +1,6 @@
-using System.Security.Cryptography.X509Certificates;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting.Email;
+using Kryptos.Connect.Hosting.Pruning;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -11,18 +11,18 @@ namespace Kryptos.Connect.Hosting;
 
 public static partial class HostingExtensions
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Hosting:PublicOrigin is not set: the OpenID Connect issuer and the links in mails follow each request's Host header. Set it in production.")]
-    private static partial void LogNoPublicOrigin(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hosting:DataProtection:AllowUnprotectedKeys is set: the Data Protection keys, which protect the signing keys, two-factor secrets and sessions, are stored unencrypted in the database.")]
+    private static partial void LogUnprotectedKeys(ILogger logger);
 
     /// <summary>Cross-cutting host services: logging, limits, Data Protection, problem details, rate limits.</summary>
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName).ValidateDataAnnotations()
-            .Validate(o => o.TrustedProxies.TrueForAll(p => System.Net.IPNetwork.TryParse(p, out _) || System.Net.IPAddress.TryParse(p, out _)),
-                "Hosting:TrustedProxies must hold IP addresses or CIDR networks.")
+        services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName)
+            .ValidateDataAnnotationsRecursively(HostingOptions.SectionName)
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>();
         var hosting = builder.Configuration.GetSection(HostingOptions.SectionName).Get<HostingOptions>() ?? new HostingOptions();
 
         if (!builder.Environment.IsDevelopment())
@@ -69,7 +69,8 @@ public static partial class HostingExtensions
         services.AddHttpContextAccessor();
         services.AddProblemDetails();
         services.AddScoped<PublicUrls>();
-        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.SectionName)
+            .ValidateDataAnnotationsRecursively(EmailOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IEmailTransport>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp
             ? ActivatorUtilities.CreateInstance<SmtpTransport>(sp)
             : ActivatorUtilities.CreateInstance<PickupDirectoryTransport>(sp));
@@ -78,14 +79,17 @@ public static partial class HostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EmailDelivery>());
 
         // Keys in the database: cookies and tokens survive restarts and are shared by every instance.
+        // Encrypted there with a certificate, so a database dump alone yields no usable key. A
+        // certificate that cannot be loaded is reported by HostingOptionsValidator before the start.
         var dataProtection = services.AddDataProtection()
             .SetApplicationName("Kryptos.Connect")
             .PersistKeysToDbContext<KryptosDbContext>();
-        if (!string.IsNullOrEmpty(hosting.DataProtectionCertificatePath))
+        if (DataProtectionCertificate.TryLoad(hosting.DataProtection) is { } certificate)
         {
-            dataProtection.ProtectKeysWithCertificate(X509CertificateLoader.LoadPkcs12FromFile(
-                hosting.DataProtectionCertificatePath, hosting.DataProtectionCertificatePassword));
+            dataProtection.ProtectKeysWithCertificate(certificate);
         }
+
+        services.AddPruning();
 
         services.AddKryptosRateLimiting();
         services.AddAntiforgery(antiforgery =>
@@ -110,10 +114,11 @@ public static partial class HostingExtensions
             app.UseForwardedHeaders();
         }
 
-        if (!app.Environment.IsDevelopment() && string.IsNullOrEmpty(hosting.PublicOrigin))
+        if (!app.Environment.IsDevelopment() && !hosting.DataProtection.HasCertificate && hosting.DataProtection.AllowUnprotectedKeys)
         {
-            LogNoPublicOrigin(app.Logger);
+            LogUnprotectedKeys(app.Logger);
         }
+
         if (app.Environment.IsDevelopment())
         {
             app.UseDeveloperExceptionPage();

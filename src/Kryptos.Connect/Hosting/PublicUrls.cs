@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace Kryptos.Connect.Hosting;
 
 /// <summary>
-/// Absolute links for mails. With <c>Hosting:PublicOrigin</c> set, links never depend on the
-/// request's Host header (which would allow password-reset poisoning behind a permissive proxy).
+/// Absolute links for mails. With <c>Hosting:PublicOrigin</c> set (required outside Development),
+/// links never depend on the request's Host header (which would allow password-reset poisoning
+/// behind a permissive proxy); only a local run without it falls back to the request's origin.
 /// </summary>
 public sealed class PublicUrls(IOptions<HostingOptions> options, IHttpContextAccessor http)
 {

@@ -1,3 +1,4 @@
+using Kryptos.Connect.Hosting.Pruning;
 using Kryptos.Connect.Portal.Members;
 using Kryptos.Connect.Portal.Workspaces;
 
@@ -15,6 +16,7 @@ public static class PortalExtensions
         builder.Services.AddScoped<WorkspaceService>();
         builder.Services.AddScoped<MemberService>();
         builder.Services.AddScoped<InvitationService>();
+        builder.Services.AddPruner<InvitationPruner>();
         return builder;
     }
 

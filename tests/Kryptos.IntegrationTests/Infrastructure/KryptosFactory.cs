@@ -43,6 +43,13 @@ public class KryptosFactory : WebApplicationFactory<Program>
     /// <summary>Extra settings for a derived factory (set in its constructor).</summary>
     protected Dictionary<string, string?> Settings { get; } = new()
     {
+        // What production requires outside Development: the public origin (the test client's base
+        // address) and a certificate that encrypts the Data Protection keys.
+        ["Hosting:PublicOrigin"] = "https://localhost",
+        ["Hosting:DataProtection:CertificatePath"] = TestCertificate.Path,
+        ["Hosting:DataProtection:CertificatePassword"] = TestCertificate.Password,
+        // A pass at an arbitrary moment would race with tests that move dates; PruningTests run passes themselves.
+        ["Pruning:Enabled"] = "false",
         // Most tests are not about rate limits: every test client comes from the same (missing)
         // address. The throttle tests set small limits in derived factories.
         ["Accounts:Throttle:FailuresPerAccountAndIp"] = "10000",

@@ -37,7 +37,7 @@ public sealed record Introspection(HttpStatusCode Status, JsonElement Json)
 /// </summary>
 public static class OidcSetup
 {
-    /// <summary>The issuer, exactly: no trailing slash (PRODUCT.md, OpenID Connect Discovery §4.3).</summary>
+    /// <summary>The issuer, exactly: no trailing slash (OpenID Connect Discovery §4.3 compares it as a string).</summary>
     public const string Issuer = "https://localhost/oidc";
 
     /// <summary>The client's server: no cookies, no redirects followed, https.</summary>

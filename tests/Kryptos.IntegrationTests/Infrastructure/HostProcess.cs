@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Kryptos.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The built host run as operators run it: <c>dotnet Kryptos.Connect.dll</c> in its own process, with
+/// settings only from environment variables, in an empty temporary working directory (its database
+/// and outbox go there). For what a WebApplicationFactory cannot show: the exit code and the console.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    // Settings of the test process (or of a developer's shell) must not reach the host.
+    private static readonly string[] InheritedPrefixes =
+        ["ASPNETCORE_", "DOTNET_ENVIRONMENT", "ConnectionStrings__", "Hosting__", "Database__", "Accounts__", "Email__", "Authorization__", "Pruning__", "Kestrel__"];
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly string _root;
+
+    private HostProcess(Process process, string root)
+    {
+        _process = process;
+        _root = root;
+    }
+
+    public Uri Address { get; private init; } = null!;
+
+    /// <summary>What the process wrote to standard output and standard error so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the host in <paramref name="environment"/> with <paramref name="settings"/> (configuration
+    /// keys such as <c>Hosting:PublicOrigin</c>; a null value leaves the key out), listening on a free
+    /// loopback port.
+    /// </summary>
+    public static HostProcess Start(string environment, IReadOnlyDictionary<string, string?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var root = Directory.CreateTempSubdirectory("kryptos-process-").FullName;
+        var port = FreePort();
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Kryptos.Connect.dll"));
+        foreach (var key in start.Environment.Keys.Where(k => InheritedPrefixes.Any(p => k.StartsWith(p, StringComparison.OrdinalIgnoreCase))).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ConnectionStrings__Kryptos"] = $"Data Source={Path.Combine(root, "kryptos.db")}";
+        start.Environment["Email__PickupDirectory"] = Path.Combine(root, "outbox");
+        foreach (var (key, value) in settings)
+        {
+            if (value is not null)
+            {
+                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
+        }
+
+        var process = new Process { StartInfo = start };
+        var host = new HostProcess(process, root) { Address = new Uri($"http://127.0.0.1:{port}") };
+        process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Waits for the process to exit and returns its exit code; null when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls <c>/health/live</c> until it answers 200; false when the process exits first or time runs out.</summary>
+    public async Task<bool> WaitUntilLiveAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until && !_process.HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/health/live");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return true;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open stays in the temp folder; it harms nothing.
+        }
+    }
+
+    /// <summary>A loopback port that was free a moment ago (the OS hands out a free one for port 0).</summary>
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
