@@ -17,15 +17,20 @@ public sealed class AccountOptions
     [Range(3, 100)]
     public int MaxFailedLoginAttempts { get; set; } = 5;
 
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
+    [Range(typeof(TimeSpan), "00:01:00", "400.00:00:00")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>How often a session re-checks the account's security stamp.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SecurityStampValidationInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
     public TimeSpan EmailConfirmationLinkLifetime { get; set; } = TimeSpan.FromHours(24);
 
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
     public TimeSpan PasswordResetLinkLifetime { get; set; } = TimeSpan.FromHours(1);
 
     public LoginThrottleOptions Throttle { get; set; } = new();

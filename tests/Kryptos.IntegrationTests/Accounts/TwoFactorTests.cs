@@ -103,6 +103,30 @@ public sealed class TwoFactorTests(KryptosFactory factory) : IClassFixture<Krypt
         browser.Dispose();
     }
 
+    [Fact]
+    public async Task WrongPasswordsOnTheTwoFactorPage_LockTheAccountLikeFailedLogins()
+    {
+        var (user, browser) = await factory.SignedInUserAsync();
+        await EnableAsync(browser, await SharedKeyAsync(browser));
+        var statuses = new List<HttpStatusCode>();
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            using var wrong = await browser.SubmitAsync("/account/two-factor", new Dictionary<string, string> { ["password"] = $"guess {attempt}" }, "form[action*='handler=Disable']");
+            statuses.Add(wrong.StatusCode);
+        }
+
+        // The fifth failure locks the account, as five failed logins would; the session stays.
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], statuses);
+        Assert.NotNull((await factory.UserAsync(user.Email)).LockoutEnd);
+        using var withTheRightPassword = await browser.SubmitAsync("/account/two-factor", new Dictionary<string, string> { ["password"] = user.Password }, "form[action*='handler=Disable']");
+        Assert.Equal(HttpStatusCode.TooManyRequests, withTheRightPassword.StatusCode);
+        Assert.True(await TwoFactorEnabledAsync(user));
+        using var fresh = factory.NewClient();
+        using var login = await fresh.LoginAsync(user);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        browser.Dispose();
+    }
+
     private static async Task<string> SharedKeyAsync(PortalClient browser)
     {
         var page = await browser.GetPageAsync("/account/two-factor");
