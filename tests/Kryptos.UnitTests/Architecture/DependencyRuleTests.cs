@@ -21,10 +21,14 @@ public sealed partial class DependencyRuleTests
         ["Authorization"] = ["Core", "Data", "Hosting"],
         // The portal is the developers' UI: it manages OAuth clients and lists grants through
         // Authorization's public services; nothing else depends on the portal.
-        ["Portal"] = ["Core", "Data", "Hosting", "Authorization"],
+        ["Portal"] = ["Core", "Data", "Hosting", "Authorization", "Portfolio"],
+        // The portfolio domain knows workspaces, not who reads it (pages or apps).
+        ["Portfolio"] = ["Core", "Data", "Hosting"],
+        // The Connect API serves the portfolio to apps holding tokens the authorization server issued.
+        ["ConnectApi"] = ["Core", "Data", "Hosting", "Authorization", "Portfolio"],
         ["Shared"] = ["Core", "Hosting"],
         // Program.cs is the table of contents: it names every area.
-        [""] = ["Accounts", "Authorization", "Core", "Data", "Hosting", "Portal"],
+        [""] = ["Accounts", "Authorization", "ConnectApi", "Core", "Data", "Hosting", "Portal", "Portfolio"],
     };
 
     /// <summary>
@@ -33,7 +37,7 @@ public sealed partial class DependencyRuleTests
     /// </summary>
     private static readonly string[] ModelFiles = ["Data/KryptosDbContext.cs", "Data/Migrations/"];
 
-    private static readonly string[] Areas = ["Accounts", "Authorization", "Core", "Data", "Hosting", "Portal", "Shared"];
+    private static readonly string[] Areas = ["Accounts", "Authorization", "ConnectApi", "Core", "Data", "Hosting", "Portal", "Portfolio", "Shared"];
 
     [Fact]
     public void EveryArea_DependsOnlyOnWhatTheRuleAllows()
