@@ -24,7 +24,25 @@ public sealed record PortfolioSnapshot(
 {
     /// <summary>The summary of a tax year, or null when the workspace has no transaction in it.</summary>
     public TaxYearSummary? TaxYear(int year) => TaxYears.FirstOrDefault(y => y.Year == year);
+
+    /// <summary>
+    /// Fiat balances (the base currency and other fiat currencies) per account. Fiat is cash, not
+    /// lots: it has no cost basis and its disposals are not taxed, so it is not among <see cref="Holdings"/>.
+    /// </summary>
+    public IReadOnlyList<CashBalance> Cash { get; init; } = [];
+
+    /// <summary>
+    /// What the engine had to assume, e.g. more of an asset left an account than it held (the missing
+    /// part counts at zero cost) or a line had no price. Empty when the data explained everything.
+    /// </summary>
+    public IReadOnlyList<PortfolioWarning> Warnings { get; init; } = [];
 }
+
+/// <summary>A fiat balance of one account, in its own currency.</summary>
+public sealed record CashBalance(Guid IntegrationId, string IntegrationName, string Currency, decimal Quantity);
+
+/// <summary>Something the engine had to assume about one transaction, in words a user can act on.</summary>
+public sealed record PortfolioWarning(Guid TransactionId, DateTimeOffset OccurredAt, string Message);
 
 /// <summary>
 /// Where market values come from: <c>demo</c> (the bundled snapshot), <c>import</c> (the workspace's
