@@ -28,3 +28,9 @@ public sealed record WorkspaceDeleting(Guid WorkspaceId);
 /// setting): grants given by members who no longer may are revoked.
 /// </summary>
 public sealed record SharingRightsChanged(Guid WorkspaceId);
+
+/// <summary>
+/// A setting every computed portfolio figure depends on changed (the base currency or the cost-basis
+/// method): the workspace's holdings, gains and ledger must be recomputed.
+/// </summary>
+public sealed record PortfolioSettingsChanged(Guid WorkspaceId);

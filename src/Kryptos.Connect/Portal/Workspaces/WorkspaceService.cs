@@ -26,6 +26,7 @@ public sealed class WorkspaceService(KryptosDbContext db, AuditLog audit, Domain
 
         var workspace = await db.Workspaces.SingleAsync(w => w.Id == membership.Workspace.Id, cancellationToken);
         var changes = new List<string>();
+        var portfolioChanged = workspace.BaseCurrency != settings.BaseCurrency || workspace.CostBasisMethod != settings.CostBasisMethod;
         var name = settings.Name.Trim();
         var description = string.IsNullOrWhiteSpace(settings.Description) ? null : settings.Description.Trim();
         if (workspace.Name != name)
@@ -72,6 +73,11 @@ public sealed class WorkspaceService(KryptosDbContext db, AuditLog audit, Domain
         if (sharingNarrowed)
         {
             await events.RaiseAsync(new SharingRightsChanged(workspace.Id), cancellationToken);
+        }
+
+        if (portfolioChanged)
+        {
+            await events.RaiseAsync(new PortfolioSettingsChanged(workspace.Id), cancellationToken);
         }
 
         return WorkspaceResult.Ok;
