@@ -1,3 +1,5 @@
+using Kryptos.Connect.Portfolio.Prices;
+
 namespace Kryptos.Connect.Portfolio;
 
 public static class PortfolioExtensions
@@ -9,6 +11,7 @@ public static class PortfolioExtensions
     public static WebApplicationBuilder AddPortfolio(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddPrices();
         return builder;
     }
 }
