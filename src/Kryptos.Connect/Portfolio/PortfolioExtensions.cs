@@ -1,3 +1,4 @@
+using Kryptos.Connect.Portfolio.Demo;
 using Kryptos.Connect.Portfolio.Prices;
 
 namespace Kryptos.Connect.Portfolio;
@@ -12,6 +13,7 @@ public static class PortfolioExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddPrices();
+        builder.Services.AddDemoData();
         return builder;
     }
 }
