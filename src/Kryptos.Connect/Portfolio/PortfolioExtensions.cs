@@ -1,3 +1,5 @@
+using Kryptos.Connect.Portfolio.Demo;
+using Kryptos.Connect.Portfolio.Prices;
 using Kryptos.Connect.Portfolio.Views;
 
 namespace Kryptos.Connect.Portfolio;
@@ -11,7 +13,9 @@ public static class PortfolioExtensions
     public static WebApplicationBuilder AddPortfolio(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddPrices();
         builder.Services.AddPortfolioViews();
+        builder.Services.AddDemoData();
         return builder;
     }
 }
