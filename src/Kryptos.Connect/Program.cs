@@ -1,5 +1,6 @@
 using Kryptos.Connect.Accounts;
 using Kryptos.Connect.Authorization;
+using Kryptos.Connect.ConnectApi;
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
@@ -13,6 +14,7 @@ builder.AddCore();                  // accounts' and workspaces' entities, membe
 builder.AddAccounts();              // ASP.NET Core Identity, sessions, email
 builder.AddAuthorizationServer();   // OpenID Connect provider (OpenIddict) at /oidc: clients, grants, tokens, keys
 builder.AddPortal();                // Developer Portal pages: workspaces, clients, members, audit log, docs
+builder.AddConnectApi();            // Connect API at /v1: bearer tokens (cached, revocation honoured), scope policies, problem details
 
 var app = builder.Build();
 if (!app.HasValidSettings())
@@ -28,6 +30,7 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapAuthorizationServer();
 app.MapPortal();
+app.MapConnectApi();                // /v1 resource groups, each behind its scope policy; problem details, never HTML
 
 app.Run();
 return 0;

@@ -23,8 +23,10 @@ public sealed partial class DependencyRuleTests
         // Authorization's public services; nothing else depends on the portal.
         ["Portal"] = ["Core", "Data", "Hosting", "Authorization"],
         ["Shared"] = ["Core", "Hosting"],
+        // The Connect API reads the domain and authenticates through Authorization's validation side.
+        ["ConnectApi"] = ["Core", "Data", "Hosting", "Authorization"],
         // Program.cs is the table of contents: it names every area.
-        [""] = ["Accounts", "Authorization", "Core", "Data", "Hosting", "Portal"],
+        [""] = ["Accounts", "Authorization", "ConnectApi", "Core", "Data", "Hosting", "Portal"],
     };
 
     /// <summary>
@@ -33,7 +35,7 @@ public sealed partial class DependencyRuleTests
     /// </summary>
     private static readonly string[] ModelFiles = ["Data/KryptosDbContext.cs", "Data/Migrations/"];
 
-    private static readonly string[] Areas = ["Accounts", "Authorization", "Core", "Data", "Hosting", "Portal", "Shared"];
+    private static readonly string[] Areas = ["Accounts", "Authorization", "ConnectApi", "Core", "Data", "Hosting", "Portal", "Shared"];
 
     [Fact]
     public void EveryArea_DependsOnlyOnWhatTheRuleAllows()
@@ -168,10 +170,10 @@ public sealed partial class DependencyRuleTests
 
     private sealed record SourceFile(string Path, string Text);
 
-    [GeneratedRegex(@"Kryptos\.Connect\.(?<area>Accounts|Authorization|Core|Data|Hosting|Portal|Shared)\b")]
+    [GeneratedRegex(@"Kryptos\.Connect\.(?<area>Accounts|Authorization|ConnectApi|Core|Data|Hosting|Portal|Shared)\b")]
     private static partial Regex QualifiedName();
 
-    [GeneratedRegex(@"(?<![\w.""/])(?<area>Accounts|Authorization|Core|Portal)\.[A-Z]\w*")]
+    [GeneratedRegex(@"(?<![\w.""/])(?<area>Accounts|Authorization|ConnectApi|Core|Portal)\.[A-Z]\w*")]
     private static partial Regex RelativeName();
 
     [GeneratedRegex(@"//.*$", RegexOptions.Multiline)]
