@@ -1,5 +1,6 @@
 using Kryptos.Connect.Accounts;
 using Kryptos.Connect.Authorization;
+using Kryptos.Connect.ConnectApi;
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
@@ -15,6 +16,7 @@ builder.AddAccounts();              // ASP.NET Core Identity, sessions, email
 builder.AddAuthorizationServer();   // OpenID Connect provider (OpenIddict) at /oidc: clients, grants, tokens, keys
 builder.AddPortal();                // Developer Portal pages: workspaces, clients, members, audit log, docs
 builder.AddPortfolio();             // the portfolio domain: integrations, transactions, prices, holdings, tax, ledger, imports, reports
+builder.AddConnectApi();            // Connect API at /v1: bearer tokens (cached, revocation honoured), scope policies, problem details
 
 var app = builder.Build();
 if (!app.HasValidSettings())
@@ -30,6 +32,7 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapAuthorizationServer();
 app.MapPortal();
+app.MapConnectApi();                // /v1 resource groups, each behind its scope policy; problem details, never HTML
 
 app.Run();
 return 0;

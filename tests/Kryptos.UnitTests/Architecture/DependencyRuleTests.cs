@@ -24,7 +24,7 @@ public sealed partial class DependencyRuleTests
         ["Portal"] = ["Core", "Data", "Hosting", "Authorization", "Portfolio"],
         // The portfolio domain knows workspaces, not who reads it (pages or apps).
         ["Portfolio"] = ["Core", "Data", "Hosting"],
-        // The Connect API serves the portfolio to apps holding tokens the authorization server issued.
+        // The Connect API serves the portfolio to apps; it authenticates through Authorization's validation side.
         ["ConnectApi"] = ["Core", "Data", "Hosting", "Authorization", "Portfolio"],
         ["Shared"] = ["Core", "Hosting"],
         // Program.cs is the table of contents: it names every area.
@@ -172,10 +172,10 @@ public sealed partial class DependencyRuleTests
 
     private sealed record SourceFile(string Path, string Text);
 
-    [GeneratedRegex(@"Kryptos\.Connect\.(?<area>Accounts|Authorization|Core|Data|Hosting|Portal|Shared)\b")]
+    [GeneratedRegex(@"Kryptos\.Connect\.(?<area>Accounts|Authorization|ConnectApi|Core|Data|Hosting|Portal|Shared)\b")]
     private static partial Regex QualifiedName();
 
-    [GeneratedRegex(@"(?<![\w.""/])(?<area>Accounts|Authorization|Core|Portal)\.[A-Z]\w*")]
+    [GeneratedRegex(@"(?<![\w.""/])(?<area>Accounts|Authorization|ConnectApi|Core|Portal)\.[A-Z]\w*")]
     private static partial Regex RelativeName();
 
     [GeneratedRegex(@"//.*$", RegexOptions.Multiline)]

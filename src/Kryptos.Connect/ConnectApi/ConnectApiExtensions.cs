@@ -1,0 +1,54 @@
+using Kryptos.Connect.Authorization.ApiAccess;
+using Kryptos.Connect.ConnectApi.Users;
+using Kryptos.Connect.ConnectApi.Workspaces;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Kryptos.Connect.ConnectApi;
+
+public static class ConnectApiExtensions
+{
+    public const string BasePath = "/v1";
+
+    /// <summary>
+    /// The Connect API: bearer access tokens (validated once, then cached, revocation honoured; see
+    /// <see cref="ApiAccessExtensions.AddApiAccess"/>), one policy per scope, problem details for
+    /// every error, decimals as strings and times in UTC.
+    /// </summary>
+    public static WebApplicationBuilder AddConnectApi(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddApiAccess();
+        services.AddAuthorization(ScopePolicies.Add);
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, InsufficientScopeResultHandler>();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new DecimalStringConverter());
+            json.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
+        });
+        return builder;
+    }
+
+    /// <summary>Maps <c>/v1</c>: each resource group requires its scope policy.</summary>
+    public static WebApplication MapConnectApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseWhen(IsApiRequest, api => api.UseMiddleware<ApiErrorsMiddleware>());
+        var v1 = app.MapGroup(BasePath);
+        v1.MapUsers();
+        v1.MapWorkspace();
+        return app;
+    }
+
+    /// <summary>Requires the policy of <paramref name="scope"/> (see <see cref="ScopePolicies"/>).</summary>
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(ScopePolicies.For(scope));
+
+    /// <summary>Pages a list: binds <see cref="PageRequest"/> and refuses bad values with a 400 problem.</summary>
+    public static RouteHandlerBuilder WithPaging(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter<PagingFilter>();
+
+    internal static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments(BasePath, StringComparison.OrdinalIgnoreCase);
+}
