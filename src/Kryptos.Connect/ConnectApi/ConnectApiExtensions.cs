@@ -1,4 +1,10 @@
 using Kryptos.Connect.Authorization.ApiAccess;
+using Kryptos.Connect.ConnectApi.Integrations;
+using Kryptos.Connect.ConnectApi.Ledgers;
+using Kryptos.Connect.ConnectApi.Portfolios;
+using Kryptos.Connect.ConnectApi.Reports;
+using Kryptos.Connect.ConnectApi.Tax;
+using Kryptos.Connect.ConnectApi.Transactions;
 using Kryptos.Connect.ConnectApi.Users;
 using Kryptos.Connect.ConnectApi.Workspaces;
 using Microsoft.AspNetCore.Authorization;
@@ -38,6 +44,12 @@ public static class ConnectApiExtensions
         var v1 = app.MapGroup(BasePath);
         v1.MapUsers();
         v1.MapWorkspace();
+        v1.MapPortfolios();
+        v1.MapTransactions();
+        v1.MapIntegrations();
+        v1.MapTax();
+        v1.MapLedgers();
+        v1.MapReports();
         return app;
     }
 
