@@ -68,13 +68,30 @@ public static class LedgerEndpoints
             .Where(e => (start is null || e.Date >= start) && (end is null || e.Date < end))
             .ToList();
         var items = page.Apply(entries)
-            .Select(e => new LedgerEntryDto(
-                e.TransactionId,
-                e.Date,
-                e.Description,
-                [.. e.Postings.Select(p => new PostingDto(p.Account, p.Asset, p.Quantity, ApiValues.Money(p.Debit), ApiValues.Money(p.Credit)))]))
+            .Select(e => new LedgerEntryDto(e.TransactionId, e.Date, e.Description, Rounded(e.Postings)))
             .ToList();
         return TypedResults.Ok(ListEnvelope.Create(items, page, entries.Count));
+    }
+
+    /// <summary>
+    /// The postings in money (2 decimals), still balanced: the engine balances each entry exactly, but
+    /// rounding every posting on its own can leave a cent between debits and credits. That cent goes
+    /// to the largest posting, where it changes the least.
+    /// </summary>
+    internal static List<PostingDto> Rounded(IReadOnlyList<Posting> postings)
+    {
+        var rounded = postings.Select(p => new PostingDto(p.Account, p.Asset, p.Quantity, ApiValues.Money(p.Debit), ApiValues.Money(p.Credit))).ToList();
+        var difference = rounded.Sum(p => p.Debit) - rounded.Sum(p => p.Credit);
+        if (difference != 0 && rounded.Count > 0)
+        {
+            var largest = rounded.Select((p, i) => (Amount: Math.Max(p.Debit, p.Credit), Index: i)).MaxBy(x => x.Amount).Index;
+            var posting = rounded[largest];
+            rounded[largest] = posting.Debit >= posting.Credit
+                ? posting with { Debit = posting.Debit - difference }
+                : posting with { Credit = posting.Credit + difference };
+        }
+
+        return rounded;
     }
 
     private static ProblemHttpResult InvalidFilter(string parameter) =>
