@@ -1,3 +1,4 @@
+using Kryptos.Connect.Portfolio.Reports;
 using Kryptos.Connect.Portfolio.Views;
 
 namespace Kryptos.Connect.Portfolio;
@@ -12,6 +13,7 @@ public static class PortfolioExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddPortfolioViews();
+        builder.Services.AddReports();
         return builder;
     }
 }
