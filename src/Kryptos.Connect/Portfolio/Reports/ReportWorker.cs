@@ -14,7 +14,16 @@ internal sealed partial class ReportWorker(IServiceScopeFactory scopes, ReportCh
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await ResumeAsync(stoppingToken);
+        try
+        {
+            await ResumeAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The worker still serves new requests; what was left over waits for the next start.
+            LogResumeFailed(logger, exception);
+        }
+
         await foreach (var reportId in queue.ReadAllAsync(stoppingToken))
         {
             try
@@ -26,10 +35,10 @@ internal sealed partial class ReportWorker(IServiceScopeFactory scopes, ReportCh
             {
                 return;
             }
-            catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 // The workspace went away while its report was generated, or the database failed: the
-                // worker goes on with the next report.
+                // worker goes on with the next report rather than stopping the host.
                 LogFailed(logger, reportId, exception);
             }
         }
@@ -52,6 +61,9 @@ internal sealed partial class ReportWorker(IServiceScopeFactory scopes, ReportCh
 
     [LoggerMessage(LogLevel.Error, "Report {ReportId} could not be generated.")]
     private static partial void LogFailed(ILogger logger, Guid reportId, Exception exception);
+
+    [LoggerMessage(LogLevel.Error, "Reports left unfinished by the previous run could not be queued again.")]
+    private static partial void LogResumeFailed(ILogger logger, Exception exception);
 }
 
 /// <summary>Generates one report: its rows from the workspace's snapshot or transactions, then the CSV.</summary>
