@@ -1,5 +1,6 @@
 using Kryptos.Connect.Portfolio.Demo;
 using Kryptos.Connect.Portfolio.Prices;
+using Kryptos.Connect.Portfolio.Reports;
 using Kryptos.Connect.Portfolio.Views;
 
 namespace Kryptos.Connect.Portfolio;
@@ -16,6 +17,7 @@ public static class PortfolioExtensions
         builder.Services.AddPrices();
         builder.Services.AddPortfolioViews();
         builder.Services.AddDemoData();
+        builder.Services.AddReports();
         return builder;
     }
 }
