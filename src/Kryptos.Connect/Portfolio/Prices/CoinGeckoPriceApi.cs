@@ -125,7 +125,7 @@ public sealed partial class CoinGeckoPriceApi(
                 && coin.TryGetProperty(vs, out var price)
                     ? ReadClose(price)
                     : null;
-            cache[CacheKey(coinId, vs, today, current: true)] = new CachedClose(close, today, expires);
+            Remember(CacheKey(coinId, vs, today, current: true), new CachedClose(close, today, expires));
             if (close is { } value)
             {
                 result[asset] = new PricePoint(asset, today, value, currency, Source);
@@ -148,7 +148,7 @@ public sealed partial class CoinGeckoPriceApi(
                 ? ReadClose(price)
                 : null;
         // A past day's price does not change: keep it for a day.
-        cache[CacheKey(coinId, vs, day, current: false)] = new CachedClose(close, day, time.GetUtcNow().AddDays(1));
+        Remember(CacheKey(coinId, vs, day, current: false), new CachedClose(close, day, time.GetUtcNow().AddDays(1)));
         if (close is { } value)
         {
             result[asset] = new PricePoint(asset, day, value, currency, Source);
@@ -198,6 +198,28 @@ public sealed partial class CoinGeckoPriceApi(
     }
 
     private const int MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>Cached answers kept at most; past that, expired ones go, then all of them.</summary>
+    private const int MaxCacheEntries = 20_000;
+
+    private void Remember(string key, CachedClose close)
+    {
+        if (cache.Count >= MaxCacheEntries)
+        {
+            var now = time.GetUtcNow();
+            foreach (var entry in cache.Where(e => e.Value.ExpiresAt <= now).ToList())
+            {
+                cache.TryRemove(entry.Key, out _);
+            }
+
+            if (cache.Count >= MaxCacheEntries)
+            {
+                cache.Clear();
+            }
+        }
+
+        cache[key] = close;
+    }
 
     private Uri BaseWithSlash()
     {

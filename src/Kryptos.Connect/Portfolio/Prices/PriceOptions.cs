@@ -46,9 +46,12 @@ public sealed class PriceApiOptions
 /// <summary>Limits of an uploaded price CSV.</summary>
 public sealed class PriceImportOptions
 {
-    /// <summary>The largest file accepted, in bytes.</summary>
+    /// <summary>
+    /// The largest file accepted, in bytes (about 18,000 rows by default). A request is also bounded
+    /// by <c>Hosting:MaxRequestBodyBytes</c>, which answers 413 above it.
+    /// </summary>
     [Range(1_024, 16 * 1024 * 1024)]
-    public int MaxFileBytes { get; set; } = 2 * 1024 * 1024;
+    public int MaxFileBytes { get; set; } = 512 * 1024;
 
     /// <summary>The most data rows one file may have.</summary>
     [Range(1, 200_000)]

@@ -20,6 +20,7 @@ internal static class PriceRegistration
         services.AddHttpClient(CoinGeckoPriceApi.HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(2));
         services.AddSingleton<CoinGeckoPriceApi>();
         services.AddSingleton<IPriceSource, PriceSource>();
+        services.AddScoped<PriceCsvImport>();
         return services;
     }
 }

@@ -24,6 +24,7 @@ public sealed class PriceSource(IServiceScopeFactory scopes, CoinGeckoPriceApi a
     {
         ArgumentNullException.ThrowIfNull(assets);
         ArgumentNullException.ThrowIfNull(currency);
+        currency = currency.ToUpperInvariant();
         var wanted = assets.Select(a => a.ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToList();
         var result = new Dictionary<string, PricePoint>(StringComparer.Ordinal);
         if (wanted.Count == 0)

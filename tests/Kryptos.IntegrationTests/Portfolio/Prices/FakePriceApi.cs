@@ -46,7 +46,13 @@ public sealed class FakePriceApi : IAsyncDisposable
 
     public static async Task<FakePriceApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No configuration files to watch: file watchers use inotify instances, a small per-user budget
+        // that parallel test hosts share.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
