@@ -5,6 +5,7 @@ using Kryptos.Connect.Core;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
 using Kryptos.Connect.Portal;
+using Kryptos.Connect.Portfolio;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +15,7 @@ builder.AddCore();                  // accounts' and workspaces' entities, membe
 builder.AddAccounts();              // ASP.NET Core Identity, sessions, email
 builder.AddAuthorizationServer();   // OpenID Connect provider (OpenIddict) at /oidc: clients, grants, tokens, keys
 builder.AddPortal();                // Developer Portal pages: workspaces, clients, members, audit log, docs
+builder.AddPortfolio();             // the portfolio domain: integrations, transactions, prices, holdings, tax, ledger, imports, reports
 builder.AddConnectApi();            // Connect API at /v1: bearer tokens (cached, revocation honoured), scope policies, problem details
 
 var app = builder.Build();

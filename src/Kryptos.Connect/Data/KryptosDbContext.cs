@@ -4,6 +4,11 @@ using Kryptos.Connect.Core;
 using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Portal.Members;
+using Kryptos.Connect.Portfolio.Importing;
+using Kryptos.Connect.Portfolio.Integrations;
+using Kryptos.Connect.Portfolio.Prices;
+using Kryptos.Connect.Portfolio.Reports;
+using Kryptos.Connect.Portfolio.Transactions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +34,12 @@ public class KryptosDbContext(DbContextOptions options)
     public DbSet<ClientSecret> ClientSecrets => Set<ClientSecret>();
     public DbSet<OAuthGrant> OAuthGrants => Set<OAuthGrant>();
     public DbSet<Authorization.Keys.ServerKey> ServerKeys => Set<Authorization.Keys.ServerKey>();
+    public DbSet<Integration> Integrations => Set<Integration>();
+    public DbSet<PortfolioTransaction> Transactions => Set<PortfolioTransaction>();
+    public DbSet<TransactionLine> TransactionLines => Set<TransactionLine>();
+    public DbSet<PriceQuote> PriceQuotes => Set<PriceQuote>();
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+    public DbSet<Report> Reports => Set<Report>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -21,12 +21,14 @@ public sealed partial class DependencyRuleTests
         ["Authorization"] = ["Core", "Data", "Hosting"],
         // The portal is the developers' UI: it manages OAuth clients and lists grants through
         // Authorization's public services; nothing else depends on the portal.
-        ["Portal"] = ["Core", "Data", "Hosting", "Authorization"],
+        ["Portal"] = ["Core", "Data", "Hosting", "Authorization", "Portfolio"],
+        // The portfolio domain knows workspaces, not who reads it (pages or apps).
+        ["Portfolio"] = ["Core", "Data", "Hosting"],
+        // The Connect API serves the portfolio to apps holding tokens the authorization server issued.
+        ["ConnectApi"] = ["Core", "Data", "Hosting", "Authorization", "Portfolio"],
         ["Shared"] = ["Core", "Hosting"],
-        // The Connect API reads the domain and authenticates through Authorization's validation side.
-        ["ConnectApi"] = ["Core", "Data", "Hosting", "Authorization"],
         // Program.cs is the table of contents: it names every area.
-        [""] = ["Accounts", "Authorization", "ConnectApi", "Core", "Data", "Hosting", "Portal"],
+        [""] = ["Accounts", "Authorization", "ConnectApi", "Core", "Data", "Hosting", "Portal", "Portfolio"],
     };
 
     /// <summary>
@@ -35,7 +37,7 @@ public sealed partial class DependencyRuleTests
     /// </summary>
     private static readonly string[] ModelFiles = ["Data/KryptosDbContext.cs", "Data/Migrations/"];
 
-    private static readonly string[] Areas = ["Accounts", "Authorization", "ConnectApi", "Core", "Data", "Hosting", "Portal", "Shared"];
+    private static readonly string[] Areas = ["Accounts", "Authorization", "ConnectApi", "Core", "Data", "Hosting", "Portal", "Portfolio", "Shared"];
 
     [Fact]
     public void EveryArea_DependsOnlyOnWhatTheRuleAllows()
@@ -170,10 +172,10 @@ public sealed partial class DependencyRuleTests
 
     private sealed record SourceFile(string Path, string Text);
 
-    [GeneratedRegex(@"Kryptos\.Connect\.(?<area>Accounts|Authorization|ConnectApi|Core|Data|Hosting|Portal|Shared)\b")]
+    [GeneratedRegex(@"Kryptos\.Connect\.(?<area>Accounts|Authorization|Core|Data|Hosting|Portal|Shared)\b")]
     private static partial Regex QualifiedName();
 
-    [GeneratedRegex(@"(?<![\w.""/])(?<area>Accounts|Authorization|ConnectApi|Core|Portal)\.[A-Z]\w*")]
+    [GeneratedRegex(@"(?<![\w.""/])(?<area>Accounts|Authorization|Core|Portal)\.[A-Z]\w*")]
     private static partial Regex RelativeName();
 
     [GeneratedRegex(@"//.*$", RegexOptions.Multiline)]

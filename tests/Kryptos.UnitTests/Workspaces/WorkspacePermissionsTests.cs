@@ -18,6 +18,7 @@ public sealed class WorkspacePermissionsTests
         (WorkspaceOperation.ManageApiKeys, true,  true,  false, false),
         (WorkspaceOperation.ShareWithApps, true,  true,  false, false),
         (WorkspaceOperation.ManageConnectedApps, true, true, false, false),
+        (WorkspaceOperation.EditPortfolio, true,  true,  true,  false),
     ];
 
     public static TheoryData<WorkspaceRole, WorkspaceOperation, bool> Cases

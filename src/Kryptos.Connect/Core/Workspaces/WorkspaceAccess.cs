@@ -17,6 +17,9 @@ public enum WorkspaceOperation
 
     /// <summary>See every app connected to the workspace, by whom, and revoke them.</summary>
     ManageConnectedApps,
+
+    /// <summary>Add integrations, import or edit transactions and prices, load demo data, generate reports.</summary>
+    EditPortfolio,
 }
 
 /// <summary>The role matrix of docs/architecture.md, in one place.</summary>
@@ -39,6 +42,8 @@ public static class WorkspacePermissions
         WorkspaceOperation.ShareWithApps => role is WorkspaceRole.Owner or WorkspaceRole.Admin || membersMayConnectApps,
         // Editors build the integration, so they may register and edit OAuth clients.
         WorkspaceOperation.ManageClients => role is WorkspaceRole.Owner or WorkspaceRole.Admin or WorkspaceRole.Editor,
+        // Editors keep the books: they bring transactions in; viewers only read.
+        WorkspaceOperation.EditPortfolio => role is WorkspaceRole.Owner or WorkspaceRole.Admin or WorkspaceRole.Editor,
         _ => false,
     };
 }
