@@ -1,4 +1,5 @@
 using Kryptos.Connect.Authorization.ApiAccess;
+using Kryptos.Connect.ConnectApi.Providers;
 using Kryptos.Connect.ConnectApi.Users;
 using Kryptos.Connect.ConnectApi.Workspaces;
 using Microsoft.AspNetCore.Authorization;
@@ -38,6 +39,7 @@ public static class ConnectApiExtensions
         var v1 = app.MapGroup(BasePath);
         v1.MapUsers();
         v1.MapWorkspace();
+        v1.MapProviders();
         return app;
     }
 
