@@ -1,4 +1,5 @@
 using Kryptos.Connect.Authorization.ApiAccess;
+using Kryptos.Connect.ConnectApi.OpenApi;
 using Kryptos.Connect.ConnectApi.Providers;
 using Kryptos.Connect.ConnectApi.Users;
 using Kryptos.Connect.ConnectApi.Workspaces;
@@ -28,6 +29,7 @@ public static class ConnectApiExtensions
             json.SerializerOptions.Converters.Add(new DecimalStringConverter());
             json.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
         });
+        services.AddOpenApi(ApiDocument.Name, ApiDocument.Configure);
         return builder;
     }
 
@@ -40,6 +42,8 @@ public static class ConnectApiExtensions
         v1.MapUsers();
         v1.MapWorkspace();
         v1.MapProviders();
+        // The generated document (committed at docs/openapi/v1.json); public, like the reference page.
+        app.MapOpenApi(ApiDocument.Path);
         return app;
     }
 
@@ -50,7 +54,7 @@ public static class ConnectApiExtensions
 
     /// <summary>Pages a list: binds <see cref="PageRequest"/> and refuses bad values with a 400 problem.</summary>
     public static RouteHandlerBuilder WithPaging(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter<PagingFilter>();
+        builder.AddEndpointFilter<PagingFilter>().WithMetadata(new PagedEndpoint());
 
     internal static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments(BasePath, StringComparison.OrdinalIgnoreCase);
 }
