@@ -1,6 +1,9 @@
 using Kryptos.Connect.Authorization.ApiAccess;
 using Kryptos.Connect.ConnectApi.OpenApi;
 using Kryptos.Connect.ConnectApi.Providers;
+using Kryptos.Connect.ConnectApi.Reference;
+using Kryptos.Connect.Data;
+using Kryptos.Connect.Authorization.Clients;
 using Kryptos.Connect.ConnectApi.Users;
 using Kryptos.Connect.ConnectApi.Workspaces;
 using Microsoft.AspNetCore.Authorization;
@@ -30,6 +33,8 @@ public static class ConnectApiExtensions
             json.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
         });
         services.AddOpenApi(ApiDocument.Name, ApiDocument.Configure);
+        // Development's demo data: a public client for the interactive reference (after the demo account).
+        services.AddScoped<IDataSeeder, ApiReferenceClient>();
         return builder;
     }
 
@@ -44,6 +49,7 @@ public static class ConnectApiExtensions
         v1.MapProviders();
         // The generated document (committed at docs/openapi/v1.json); public, like the reference page.
         app.MapOpenApi(ApiDocument.Path);
+        ApiReference.Map(app);
         return app;
     }
 
