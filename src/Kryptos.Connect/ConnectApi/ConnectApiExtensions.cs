@@ -62,5 +62,9 @@ public static class ConnectApiExtensions
     public static RouteHandlerBuilder WithPaging(this RouteHandlerBuilder builder) =>
         builder.AddEndpointFilter<PagingFilter>().WithMetadata(new PagedEndpoint());
 
+    /// <summary>Documents <paramref name="example"/> as the 200 answer's example in the OpenAPI document.</summary>
+    public static RouteHandlerBuilder WithExample(this RouteHandlerBuilder builder, object example) =>
+        builder.WithMetadata(new ResponseExample(example));
+
     internal static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments(BasePath, StringComparison.OrdinalIgnoreCase);
 }

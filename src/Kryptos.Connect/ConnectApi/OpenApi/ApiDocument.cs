@@ -1,6 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kryptos.Connect.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -8,6 +11,9 @@ namespace Kryptos.Connect.ConnectApi.OpenApi;
 
 /// <summary>Marks a list endpoint (see <see cref="ConnectApiExtensions.WithPaging"/>), so its document lists <c>limit</c> and <c>offset</c>.</summary>
 internal sealed class PagedEndpoint;
+
+/// <summary>An example of an endpoint's 200 answer (see <see cref="ConnectApiExtensions.WithExample"/>), written as the API writes it.</summary>
+internal sealed record ResponseExample(object Value);
 
 /// <summary>
 /// The OpenAPI document of /v1, generated from the endpoints by Microsoft.AspNetCore.OpenApi, served at
@@ -34,7 +40,8 @@ internal static class ApiDocument
         });
         options.AddOperationTransformer((operation, context, _) =>
         {
-            Document(operation, context);
+            var json = context.ApplicationServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+            Document(operation, context, json);
             return Task.CompletedTask;
         });
         options.AddSchemaTransformer((schema, context, _) =>
@@ -124,9 +131,16 @@ internal static class ApiDocument
         };
     }
 
-    private static void Document(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    private static void Document(OpenApiOperation operation, OpenApiOperationTransformerContext context, JsonSerializerOptions json)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<ResponseExample>().LastOrDefault() is { } example
+            && operation.Responses?.TryGetValue("200", out var ok) == true
+            && ok.Content?.TryGetValue("application/json", out var content) == true)
+        {
+            content.Example = JsonSerializer.SerializeToNode(example.Value, example.Value.GetType(), json);
+        }
+
         var scope = metadata.OfType<IAuthorizeData>()
             .Select(a => a.Policy)
             .LastOrDefault(p => p?.StartsWith(ScopePolicies.For(""), StringComparison.Ordinal) == true)?[ScopePolicies.For("").Length..];

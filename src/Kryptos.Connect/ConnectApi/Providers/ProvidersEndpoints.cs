@@ -24,7 +24,10 @@ public static class ProvidersEndpoints
             .WithPaging()
             .WithName("ListProviders")
             .WithSummary("Supported exchanges, wallets and chains")
-            .WithDescription("The catalogue of providers an integration can connect to. Public: no access token is needed. Filter with `kind`.");
+            .WithDescription("The catalogue of providers an integration can connect to. Public: no access token is needed. Filter with `kind`.")
+            .WithExample(new ListEnvelope<ProviderView>(
+                [new ProviderView("ethereum", "Ethereum", "chain", new Uri("https://ethereum.org"), ["ethereum"], "ETH")],
+                new Pagination(1, 0, 20, true)));
         return v1;
     }
 
