@@ -1,12 +1,17 @@
 using Kryptos.Connect.Authorization.ApiAccess;
+using Kryptos.Connect.Authorization.Clients;
 using Kryptos.Connect.ConnectApi.Integrations;
 using Kryptos.Connect.ConnectApi.Ledgers;
+using Kryptos.Connect.ConnectApi.OpenApi;
 using Kryptos.Connect.ConnectApi.Portfolios;
+using Kryptos.Connect.ConnectApi.Providers;
+using Kryptos.Connect.ConnectApi.Reference;
 using Kryptos.Connect.ConnectApi.Reports;
 using Kryptos.Connect.ConnectApi.Tax;
 using Kryptos.Connect.ConnectApi.Transactions;
 using Kryptos.Connect.ConnectApi.Users;
 using Kryptos.Connect.ConnectApi.Workspaces;
+using Kryptos.Connect.Data;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Kryptos.Connect.ConnectApi;
@@ -33,6 +38,9 @@ public static class ConnectApiExtensions
             json.SerializerOptions.Converters.Add(new DecimalStringConverter());
             json.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
         });
+        services.AddOpenApi(ApiDocument.Name, ApiDocument.Configure);
+        // Development's demo data: a public client for the interactive reference (after the demo account).
+        services.AddScoped<IDataSeeder, ApiReferenceClient>();
         return builder;
     }
 
@@ -50,6 +58,10 @@ public static class ConnectApiExtensions
         v1.MapTax();
         v1.MapLedgers();
         v1.MapReports();
+        v1.MapProviders();
+        // The generated document (committed at docs/openapi/v1.json); public, like the reference page.
+        app.MapOpenApi(ApiDocument.Path);
+        ApiReference.Map(app);
         return app;
     }
 
@@ -60,7 +72,11 @@ public static class ConnectApiExtensions
 
     /// <summary>Pages a list: binds <see cref="PageRequest"/> and refuses bad values with a 400 problem.</summary>
     public static RouteHandlerBuilder WithPaging(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter<PagingFilter>();
+        builder.AddEndpointFilter<PagingFilter>().WithMetadata(new PagedEndpoint());
+
+    /// <summary>Documents <paramref name="example"/> as the 200 answer's example in the OpenAPI document.</summary>
+    public static RouteHandlerBuilder WithExample(this RouteHandlerBuilder builder, object example) =>
+        builder.WithMetadata(new ResponseExample(example));
 
     internal static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments(BasePath, StringComparison.OrdinalIgnoreCase);
 }

@@ -34,6 +34,12 @@ internal static class SecurityHeaders
         $"script-src 'self' 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(FormPostScript)))}'",
         StringComparison.Ordinal);
 
+    /// <summary>
+    /// An <c>HttpContext.Items</c> key: a page that cannot live with <see cref="ContentSecurityPolicy"/>
+    /// (the interactive API reference) sets its own policy there, for its own responses only.
+    /// </summary>
+    public const string PolicyOverrideItem = "Kryptos.ContentSecurityPolicy";
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use(next => context =>
         {
@@ -41,7 +47,8 @@ internal static class SecurityHeaders
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = authorizationEndpoint ? AuthorizationEndpointContentSecurityPolicy : ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = context.Items[PolicyOverrideItem] as string
+                    ?? (authorizationEndpoint ? AuthorizationEndpointContentSecurityPolicy : ContentSecurityPolicy);
                 headers.XFrameOptions = "DENY";
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";

@@ -172,10 +172,10 @@ public sealed partial class DependencyRuleTests
 
     private sealed record SourceFile(string Path, string Text);
 
-    [GeneratedRegex(@"Kryptos\.Connect\.(?<area>Accounts|Authorization|ConnectApi|Core|Data|Hosting|Portal|Shared)\b")]
+    [GeneratedRegex(@"Kryptos\.Connect\.(?<area>Accounts|Authorization|Core|Data|Hosting|Portal|Shared)\b")]
     private static partial Regex QualifiedName();
 
-    [GeneratedRegex(@"(?<![\w.""/])(?<area>Accounts|Authorization|ConnectApi|Core|Portal)\.[A-Z]\w*")]
+    [GeneratedRegex(@"(?<![\w.""/])(?<area>Accounts|Authorization|Core|Portal)\.[A-Z]\w*")]
     private static partial Regex RelativeName();
 
     [GeneratedRegex(@"//.*$", RegexOptions.Multiline)]

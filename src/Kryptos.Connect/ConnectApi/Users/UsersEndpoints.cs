@@ -23,7 +23,9 @@ public static class UsersEndpoints
         users.MapGet("/me", GetCurrentUserAsync)
             .WithName("GetCurrentUser")
             .WithSummary("The user who authorized the app")
-            .WithDescription("Profile and preferences of the user who granted the access token. The email address is included only when the token also has the `email` scope.");
+            .WithDescription("Profile and preferences of the user who granted the access token. The email address is included only when the token also has the `email` scope.")
+            .WithExample(new DataEnvelope<UserProfile>(new UserProfile(Guid.Parse("0197f2a4-6c1e-7d3a-9b52-3f1c2e8d4a10"), "Ada Lovelace",
+                "ada@example.com", true, "en", new DateTimeOffset(2026, 1, 15, 9, 30, 0, TimeSpan.Zero))));
         return v1;
     }
 

@@ -22,7 +22,9 @@ public static class WorkspaceEndpoints
         workspace.MapGet("", GetWorkspaceAsync)
             .WithName("GetWorkspace")
             .WithSummary("The workspace the token is bound to")
-            .WithDescription("Name, base currency and cost-basis method of the one workspace the user shared with the app.");
+            .WithDescription("Name, base currency and cost-basis method of the one workspace the user shared with the app.")
+            .WithExample(new DataEnvelope<WorkspaceSettings>(new WorkspaceSettings(Guid.Parse("0197f2a4-6c1e-7d3a-9b52-3f1c2e8d4a11"), "Ada's workspace",
+                "USD", "FIFO", new DateTimeOffset(2026, 1, 15, 9, 30, 0, TimeSpan.Zero))));
         return v1;
     }
 
