@@ -1,3 +1,4 @@
+using Kryptos.Connect.ConnectApi.OpenApi;
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,6 +38,7 @@ public static class IntegrationEndpoints
         group.MapGet("", ListIntegrationsAsync)
             .WithPaging()
             .WithName("ListIntegrations")
+            .WithExample(PortfolioExamples.Integrations)
             .WithSummary("Wallets, exchange accounts and CSV sources")
             .WithDescription("Every integration of the workspace with its provider, sync status and transaction count, by name.");
         return v1;

@@ -1,4 +1,5 @@
 using Kryptos.Connect.ConnectApi.Transactions;
+using Kryptos.Connect.ConnectApi.OpenApi;
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Portfolio.Views;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,6 +32,7 @@ public static class LedgerEndpoints
         group.MapGet("", ListEntriesAsync)
             .WithPaging()
             .WithName("ListLedgerEntries")
+            .WithExample(PortfolioExamples.Ledgers)
             .WithSummary("Double-entry ledger postings")
             .WithDescription("One journal entry per transaction, oldest first, with postings to asset accounts, fees, income and realized gains or losses in the base currency. Filter by a time range `from` (inclusive) / `to` (exclusive), as for transactions.");
         return v1;

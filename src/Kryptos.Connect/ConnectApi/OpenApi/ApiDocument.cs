@@ -127,6 +127,12 @@ internal static class ApiDocument
         {
             new() { Name = "Users", Description = "The person who authorized the app." },
             new() { Name = "Workspace", Description = "The workspace the token is bound to." },
+            new() { Name = "Portfolios", Description = "Holdings per asset and per account, computed from the transactions." },
+            new() { Name = "Transactions", Description = "The workspace's transactions with their incoming, outgoing and fee lines." },
+            new() { Name = "Integrations", Description = "Wallets, exchange accounts and CSV sources." },
+            new() { Name = "Tax", Description = "Realized gains by term and income, under the workspace's cost-basis method." },
+            new() { Name = "Accounting", Description = "The double-entry ledger derived from the transactions." },
+            new() { Name = "Reports", Description = "Generated CSV reports and their downloads." },
             new() { Name = "Providers", Description = "Supported exchanges, wallets and chains (public)." },
         };
     }

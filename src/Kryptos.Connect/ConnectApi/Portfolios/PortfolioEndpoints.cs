@@ -1,3 +1,4 @@
+using Kryptos.Connect.ConnectApi.OpenApi;
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Portfolio.Views;
@@ -93,11 +94,13 @@ public static class PortfolioEndpoints
         group.MapGet("/holdings", GetHoldingsAsync)
             .WithPaging()
             .WithName("ListHoldings")
+            .WithExample(PortfolioExamples.Holdings)
             .WithSummary("Holdings per asset, with totals")
             .WithDescription("Every asset the workspace holds: quantity, cost basis, market value, unrealized P&L and allocation, split per account, largest market value first. `meta` holds the workspace's totals and where prices come from (`priceSource: demo` means bundled demo prices, not market data).");
         group.MapGet("/portfolios", GetPortfoliosAsync)
             .WithPaging()
             .WithName("ListPortfolios")
+            .WithExample(PortfolioExamples.Portfolios)
             .WithSummary("Portfolios per account")
             .WithDescription("One portfolio per account (wallet, exchange account or CSV source) with what it holds and its value.");
         return v1;

@@ -1,3 +1,4 @@
+using Kryptos.Connect.ConnectApi.OpenApi;
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Portfolio.Importing;
@@ -42,10 +43,12 @@ public static class ReportEndpoints
         group.MapGet("", ListReportsAsync)
             .WithPaging()
             .WithName("ListReports")
+            .WithExample(PortfolioExamples.Reports)
             .WithSummary("Generated reports")
             .WithDescription("Capital-gains, income and transaction-history reports the workspace's members generated, newest first, with their status and progress.");
         group.MapGet("/{id}", GetReportAsync)
             .WithName("GetReport")
+            .WithExample(PortfolioExamples.OneReport)
             .WithSummary("One report")
             .WithDescription("A report's status and progress; `downloadUrl` is set once it succeeded.");
         group.MapGet("/{id}/download", DownloadReportAsync)

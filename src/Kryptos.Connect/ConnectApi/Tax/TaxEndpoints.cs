@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kryptos.Connect.ConnectApi.OpenApi;
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Portfolio.Views;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -69,11 +70,13 @@ public static class TaxEndpoints
         var group = v1.MapGroup("/tax/{year}").WithTags("Tax").RequireScope(KryptosScopes.TaxRead);
         group.MapGet("/summary", GetSummaryAsync)
             .WithName("GetTaxSummary")
+            .WithExample(PortfolioExamples.TaxSummary)
             .WithSummary("Realized gains and income of a year")
             .WithDescription("Short- and long-term realized gains (held more than one year is long term), proceeds, cost basis and income at fair value, for one calendar year in UTC, under the workspace's cost-basis method. A year without activity answers zeros.");
         group.MapGet("/disposals", ListDisposalsAsync)
             .WithPaging()
             .WithName("ListTaxDisposals")
+            .WithExample(PortfolioExamples.Disposals)
             .WithSummary("Disposals of a year, per lot")
             .WithDescription("Every lot (or part of one) disposed of in the year, oldest first, with proceeds, cost basis, gain and term. Filter by `asset` and `term` (`short_term`, `long_term`).");
         return v1;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kryptos.Connect.ConnectApi.OpenApi;
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Portfolio.Transactions;
@@ -51,10 +52,12 @@ public static class TransactionEndpoints
         group.MapGet("", ListTransactionsAsync)
             .WithPaging()
             .WithName("ListTransactions")
+            .WithExample(PortfolioExamples.Transactions)
             .WithSummary("Transactions, newest first")
             .WithDescription("Filter by `integration` (id), `asset` (symbol, on any side), `type`, `label`, and a time range `from` (inclusive) / `to` (exclusive): a day (`2025-01-01`, midnight UTC) or an ISO 8601 time with `Z` or an offset. A bad filter value is a 400 problem with code `invalid_filter` naming the parameter.");
         group.MapGet("/{id}", GetTransactionAsync)
             .WithName("GetTransaction")
+            .WithExample(PortfolioExamples.Transaction)
             .WithSummary("One transaction")
             .WithDescription("A transaction of the workspace with its incoming, outgoing and fee lines. Another workspace's id, or an id that is not a UUID, is a 404.");
         return v1;
