@@ -1,3 +1,7 @@
+using Kryptos.Connect.Portfolio.Importing;
+using Kryptos.Connect.Portfolio.Integrations;
+using Kryptos.Connect.Portfolio.Transactions;
+
 namespace Kryptos.Connect.Portfolio;
 
 public static class PortfolioExtensions
@@ -9,6 +13,9 @@ public static class PortfolioExtensions
     public static WebApplicationBuilder AddPortfolio(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddIntegrations();
+        builder.Services.AddTransactions();
+        builder.Services.AddImporting();
         return builder;
     }
 }
