@@ -141,7 +141,7 @@ public sealed class TransactionService(KryptosDbContext db, IPortfolioViews view
             existing.Lines.Clear();
         }
 
-        transaction.Lines.AddRange(draft.Lines.Select(l => new TransactionLine
+        var lines = draft.Lines.Select(l => new TransactionLine
         {
             TransactionId = transaction.Id,
             Direction = l.Direction,
@@ -149,10 +149,16 @@ public sealed class TransactionService(KryptosDbContext db, IPortfolioViews view
             Quantity = l.Quantity,
             UnitPrice = l.UnitPrice,
             Currency = membership.Workspace.BaseCurrency,
-        }));
+        }).ToList();
+        transaction.Lines.AddRange(lines);
         if (existing is null)
         {
             db.Transactions.Add(transaction);
+        }
+        else
+        {
+            // The lines carry their own (client-generated) keys: marked as new explicitly, not as updates.
+            db.TransactionLines.AddRange(lines);
         }
 
         await db.SaveChangesAsync(cancellationToken);
