@@ -12,8 +12,25 @@ namespace Kryptos.IntegrationTests.Portfolio.Pages;
 /// The real host for the portfolio's write paths, counting the invalidations every write must make.
 /// The counter decorates the host's <see cref="IPortfolioViews"/>; it adds nothing else.
 /// </summary>
-public sealed class PortfolioFactory : KryptosFactory
+public class PortfolioFactory : KryptosFactory
 {
+    public PortfolioFactory()
+    {
+    }
+
+    /// <summary>A host on the data of an earlier one (see <see cref="KryptosFactory.DeleteRootOnDispose"/>).</summary>
+    protected PortfolioFactory(string root)
+        : base(root)
+    {
+    }
+
+    /// <summary>Sets a configuration value of the host (before its first use).</summary>
+    public PortfolioFactory With(string key, string value)
+    {
+        Settings[key] = value;
+        return this;
+    }
+
     public ConcurrentDictionary<Guid, int> Invalidations { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -50,3 +67,6 @@ public sealed class PortfolioFactory : KryptosFactory
         }
     }
 }
+
+/// <summary>A portfolio host started on the data folder of an earlier one: a restart.</summary>
+public sealed class RestartedPortfolioFactory(string root) : PortfolioFactory(root);
