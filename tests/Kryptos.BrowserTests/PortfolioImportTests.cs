@@ -19,7 +19,7 @@ public sealed class PortfolioImportTests(BrowserFixture fixture, ITestOutputHelp
         var person = Person.New("Grace Hopper", "portfolio");
         var workspace = await Journeys.DeveloperWithWorkspaceAsync(page, person, "Hopper Books");
         var portfolio = await PortfolioPage.OpenFromAsync(workspace);
-        await Expect(portfolio.Heading("No holdings yet")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No holdings yet" })).ToBeVisibleAsync();
         await portfolio.AddExchangeAccountAsync("Kraken");
 
         // First file: one deposit of 1 BTC, imported during the upload.

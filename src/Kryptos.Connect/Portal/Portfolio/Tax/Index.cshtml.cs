@@ -39,7 +39,7 @@ public sealed class IndexModel(IPortfolioViews views) : WorkspacePageModel
             if (!int.TryParse(YearText, NumberStyles.None, CultureInfo.InvariantCulture, out year) || !Years.Contains(year))
             {
                 Error = $"There is no tax data for \"{(YearText.Length > 10 ? YearText[..10] : YearText)}\": choose one of the listed years.";
-                return Page().WithStatus(StatusCodes.Status404NotFound);
+                return Page().WithStatus(StatusCodes.Status400BadRequest);
             }
         }
 
