@@ -22,14 +22,14 @@ public sealed class IndexModel(ImportService imports, IntegrationService integra
     [BindProperty]
     public IFormFile? Upload { get; set; }
 
-    public IReadOnlyList<IntegrationSummary> Accounts { get; private set; } = [];
+    public IReadOnlyList<IntegrationSummary> AccountOptions { get; private set; } = [];
 
     public IReadOnlyList<ImportJobView> Jobs { get; private set; } = [];
 
     public async Task OnGetAsync(Guid? integration)
     {
         await LoadAsync();
-        IntegrationId = integration?.ToString() ?? (Accounts.Count > 0 ? Accounts[0].Id.ToString() : NewSource);
+        IntegrationId = integration?.ToString() ?? (AccountOptions.Count > 0 ? AccountOptions[0].Id.ToString() : NewSource);
     }
 
     public async Task<IActionResult> OnPostAsync()
@@ -89,7 +89,7 @@ public sealed class IndexModel(ImportService imports, IntegrationService integra
 
     private async Task LoadAsync()
     {
-        Accounts = await integrations.ListAsync(Workspace.Id, HttpContext.RequestAborted);
+        AccountOptions = await integrations.ListAsync(Workspace.Id, HttpContext.RequestAborted);
         Jobs = await imports.ListAsync(Workspace.Id, 20, HttpContext.RequestAborted);
     }
 }

@@ -22,7 +22,7 @@ public sealed class EditModel(TransactionService transactions, IntegrationServic
 
     public Guid? TransactionId { get; private set; }
 
-    public IReadOnlyList<IntegrationSummary> Accounts { get; private set; } = [];
+    public IReadOnlyList<IntegrationSummary> AccountOptions { get; private set; } = [];
 
     public bool IsNew => TransactionId is null;
 
@@ -46,7 +46,7 @@ public sealed class EditModel(TransactionService transactions, IntegrationServic
         else
         {
             Input.OccurredAt = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-            Input.IntegrationId = Accounts.Count > 0 ? Accounts[0].Id : null;
+            Input.IntegrationId = AccountOptions.Count > 0 ? AccountOptions[0].Id : null;
         }
 
         PadLines();
@@ -140,7 +140,7 @@ public sealed class EditModel(TransactionService transactions, IntegrationServic
             TransactionId = id;
         }
 
-        Accounts = await integrations.ListAsync(Workspace.Id, HttpContext.RequestAborted);
+        AccountOptions = await integrations.ListAsync(Workspace.Id, HttpContext.RequestAborted);
         return null;
     }
 

@@ -37,7 +37,7 @@ public sealed class IndexModel(TransactionService transactions, IntegrationServi
 
     public TransactionPage Results { get; private set; } = new([], 0);
 
-    public IReadOnlyList<IntegrationSummary> Accounts { get; private set; } = [];
+    public IReadOnlyList<IntegrationSummary> AccountOptions { get; private set; } = [];
 
     public IReadOnlyList<string> Assets { get; private set; } = [];
 
@@ -50,10 +50,10 @@ public sealed class IndexModel(TransactionService transactions, IntegrationServi
     public async Task<IActionResult> OnGetAsync()
     {
         ModelState.Clear();
-        Accounts = await integrations.ListAsync(Workspace.Id, HttpContext.RequestAborted);
+        AccountOptions = await integrations.ListAsync(Workspace.Id, HttpContext.RequestAborted);
         Assets = await transactions.AssetsAsync(Workspace.Id, HttpContext.RequestAborted);
         var filter = ParseFilter();
-        HasTransactions = Accounts.Any(a => a.TransactionCount > 0);
+        HasTransactions = AccountOptions.Any(a => a.TransactionCount > 0);
         if (FilterErrors.Count > 0)
         {
             return Page().WithStatus(StatusCodes.Status400BadRequest);
@@ -64,7 +64,7 @@ public sealed class IndexModel(TransactionService transactions, IntegrationServi
     }
 
     public string NameOf(Guid? integrationId) =>
-        integrationId is { } id ? Accounts.FirstOrDefault(a => a.Id == id)?.Name ?? "—" : "";
+        integrationId is { } id ? AccountOptions.FirstOrDefault(a => a.Id == id)?.Name ?? "—" : "";
 
     /// <summary>The query string of this list with <paramref name="page"/> instead of the current page.</summary>
     public string PageUrl(int page)
@@ -93,7 +93,7 @@ public sealed class IndexModel(TransactionService transactions, IntegrationServi
         Guid? integrationId = null;
         if (!string.IsNullOrEmpty(Integration))
         {
-            if (Guid.TryParse(Integration, out var id) && Accounts.Any(a => a.Id == id))
+            if (Guid.TryParse(Integration, out var id) && AccountOptions.Any(a => a.Id == id))
             {
                 integrationId = id;
             }
