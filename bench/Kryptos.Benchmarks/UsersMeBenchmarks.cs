@@ -103,7 +103,7 @@ public class UsersMeBenchmarks : IDisposable
     }
 
     /// <summary>The integration tests' host, plus the bare route: the users/me handler with a fixed caller and no authentication.</summary>
-    private sealed class BenchFactory : KryptosFactory
+    internal sealed class BenchFactory : KryptosFactory
     {
         public BenchFactory()
         {

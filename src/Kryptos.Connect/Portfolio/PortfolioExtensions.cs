@@ -1,6 +1,9 @@
 using Kryptos.Connect.Portfolio.Demo;
+using Kryptos.Connect.Portfolio.Importing;
+using Kryptos.Connect.Portfolio.Integrations;
 using Kryptos.Connect.Portfolio.Prices;
 using Kryptos.Connect.Portfolio.Reports;
+using Kryptos.Connect.Portfolio.Transactions;
 using Kryptos.Connect.Portfolio.Views;
 
 namespace Kryptos.Connect.Portfolio;
@@ -18,6 +21,9 @@ public static class PortfolioExtensions
         builder.Services.AddPortfolioViews();
         builder.Services.AddDemoData();
         builder.Services.AddReports();
+        builder.Services.AddIntegrations();
+        builder.Services.AddTransactions();
+        builder.Services.AddImporting();
         return builder;
     }
 }
