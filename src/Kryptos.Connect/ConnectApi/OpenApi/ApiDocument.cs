@@ -140,7 +140,18 @@ internal static class ApiDocument
     private static void Document(OpenApiOperation operation, OpenApiOperationTransformerContext context, JsonSerializerOptions json)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-        if (metadata.OfType<ResponseExample>().LastOrDefault() is { } example
+        if (metadata.OfType<ResponseExample>().LastOrDefault() is { Value: string csv }
+            && operation.Responses?.TryGetValue("200", out var file) == true
+            && file is OpenApiResponse fileResponse)
+        {
+            // A download: the example is the file itself.
+            fileResponse.Description = "The report as CSV (UTF-8, RFC 4180), as an attachment.";
+            fileResponse.Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = JsonValue.Create(csv) },
+            };
+        }
+        else if (metadata.OfType<ResponseExample>().LastOrDefault() is { } example
             && operation.Responses?.TryGetValue("200", out var ok) == true
             && ok.Content?.TryGetValue("application/json", out var content) == true)
         {

@@ -55,7 +55,8 @@ public static class ReportEndpoints
             .WithName("DownloadReport")
             .WithSummary("Download a report as CSV")
             .WithDescription("The report's CSV (UTF-8, RFC 4180). A report that has not succeeded yet is a 409 problem with code `report_not_ready`.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .WithExample("disposed_at,acquired_at,asset,quantity,proceeds,cost_basis,gain,term,currency,account,transaction_id\r\n"
+                + "2025-01-20T12:00:00Z,2024-01-15T12:00:00Z,BTC,1,59940,30030,29910,long,USD,Kraken,0197f2a4-6c1e-7d3a-9b52-3f1c2e8d4c04\r\n");
         return v1;
     }
 

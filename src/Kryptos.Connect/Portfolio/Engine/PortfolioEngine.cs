@@ -7,7 +7,7 @@ namespace Kryptos.Connect.Portfolio.Engine;
 /// <summary>
 /// Computes a workspace's holdings, realized gains, income, ledger and tax years from its
 /// transactions, under its cost-basis method. Pure: no database, no clock, no I/O; everything it
-/// reads is in <see cref="PortfolioInput"/>. The rules are in docs/portfolio.md and decision 0009.
+/// reads is in <see cref="PortfolioInput"/>. The rules are in docs/portfolio.md and decision 0010.
 /// </summary>
 public static class PortfolioEngine
 {
