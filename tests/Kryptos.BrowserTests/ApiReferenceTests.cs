@@ -18,7 +18,7 @@ namespace Kryptos.BrowserTests;
 public sealed class ApiReferenceTests(BrowserFixture fixture, ITestOutputHelper output) : BrowserTest(fixture, output)
 {
     [Fact]
-    public Task TheDemoUser_AuthorizesOnTheReferencePage_AndGetsTheirProfileFromV1() => InBrowserAsync(async page =>
+    public Task TheDemoUser_AuthorizesOnTheReferencePage_AndGetsTheirProfileAndHoldingsFromV1() => InBrowserAsync(async page =>
     {
         await SeedDemoDataAsync();
         var violations = new List<string>();
@@ -48,6 +48,14 @@ public sealed class ApiReferenceTests(BrowserFixture fixture, ITestOutputHelper 
         // The response panel shows the demo user's profile, which only a real, authorized call returns.
         await Expect(page.GetByText("\"displayName\": \"Demo Developer\"").First).ToBeVisibleAsync();
         await Expect(page.GetByText(DemoAccount.Email).First).ToBeVisibleAsync();
+
+        // The first call a developer came for: the demo portfolio's holdings, computed from its transactions.
+        await page.Keyboard.PressAsync("Escape");
+        await page.GotoAsync("/docs/api/#tag/portfolios/GET/v1/holdings");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test Request" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).First.ClickAsync();
+        await Expect(page.GetByText("\"asset\": \"BTC\"").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("\"priceSource\": \"demo\"").First).ToBeVisibleAsync();
         Assert.Empty(violations);
 
         // …through a grant the demo user gave the demo client, whose code the page redeemed.
