@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Core.Workspaces;
-using Kryptos.Connect.Portal.Workspaces;
 
 namespace Kryptos.UnitTests.Workspaces;
 

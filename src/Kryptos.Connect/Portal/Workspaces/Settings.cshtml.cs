@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Portal.Members;
 using Microsoft.AspNetCore.Mvc;

@@ -1,3 +1,4 @@
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Portfolio.Transactions;
 using Kryptos.Connect.Portfolio.Views;
 using static Kryptos.Connect.Portfolio.Engine.PortfolioEngine;
@@ -191,7 +192,7 @@ internal sealed class PortfolioComputation(PortfolioInput input)
         private bool IsIncome => transaction.Type == TransactionType.Income
             || transaction.Label is TransactionLabel.StakingRewards or TransactionLabel.Airdrops or TransactionLabel.Income;
 
-        private bool IsFiat(string asset) => Fiat.IsFiat(asset, BaseCurrency);
+        private bool IsFiat(string asset) => Currencies.IsFiat(asset, BaseCurrency);
 
         /// <summary>
         /// Anything but a transfer: deposits, withdrawals, buys, sells, swaps, income, fees. In lines

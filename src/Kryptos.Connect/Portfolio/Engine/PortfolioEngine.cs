@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Portfolio.Transactions;
 using Kryptos.Connect.Portfolio.Views;
 
@@ -49,7 +50,7 @@ public static class PortfolioEngine
         ArgumentNullException.ThrowIfNull(transactions);
         return transactions.SelectMany(t => t.Lines)
             .Select(l => l.Asset)
-            .Where(a => !Fiat.IsFiat(a, baseCurrency))
+            .Where(a => !Currencies.IsFiat(a, baseCurrency))
             .ToHashSet(StringComparer.Ordinal);
     }
 

@@ -211,6 +211,15 @@ public sealed class PortfolioEndpointTests(BooksFixture fixture) : IClassFixture
     public async Task AnUnknownTransaction_Is404(string id) =>
         await ProblemAtAsync("/v1/transactions/" + id, HttpStatusCode.NotFound, "not_found");
 
+    [Theory]
+    [InlineData("/v1/reports/not-a-uuid")]
+    [InlineData("/v1/reports/00000000-0000-0000-0000-000000000000")]
+    [InlineData("/v1/reports/00000000-0000-0000-0000-000000000000/download")]
+    [InlineData("/v1/reports/%7B00000000-0000-0000-0000-000000000000%7D")]     // braces: only the plain form is an id
+    [InlineData("/v1/transactions/00000000000000000000000000000000")]         // no hyphens: not the id's form
+    public async Task MalformedOrUnknownIds_Are404(string path) =>
+        await ProblemAtAsync(path, HttpStatusCode.NotFound, "not_found");
+
     [Fact]
     public async Task AnotherWorkspacesObjects_Are404_AndItsListsAreEmpty()
     {

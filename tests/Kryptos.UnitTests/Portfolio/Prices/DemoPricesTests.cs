@@ -1,4 +1,4 @@
-using Kryptos.Connect.Portal.Workspaces;
+using Kryptos.Connect.Core;
 using Kryptos.Connect.Portfolio.Prices;
 
 namespace Kryptos.UnitTests.Portfolio.Prices;
