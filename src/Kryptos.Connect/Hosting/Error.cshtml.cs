@@ -11,9 +11,15 @@ public sealed class ErrorModel : PageModel
     public string Title { get; private set; } = "";
     public string Message { get; private set; } = "";
 
-    public IActionResult OnGet(int code) => Render(code);
+    // The code is read from the route by hand: a re-executed POST still carries its original body,
+    // and model binding builds every value provider first, the form's too. A body the form reader
+    // refuses (a NUL byte, too many fields) would make any bound parameter 0, and the page "Error 0".
+    public IActionResult OnGet() => Render(RouteCode());
 
-    public IActionResult OnPost(int code) => Render(code);
+    public IActionResult OnPost() => Render(RouteCode());
+
+    private int RouteCode() =>
+        int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : 0;
 
     private PageResult Render(int code)
     {

@@ -21,4 +21,15 @@ public static class AuditActions
     public const string AppConnected = "app.connected";
     public const string AppDisconnected = "app.disconnected";
     public const string AccountDeleted = "member.account_deleted";
+    public const string IntegrationAdded = "portfolio.account_added";
+    public const string IntegrationRenamed = "portfolio.account_renamed";
+    public const string IntegrationDeleted = "portfolio.account_deleted";
+    public const string TransactionAdded = "portfolio.transaction_added";
+    public const string TransactionEdited = "portfolio.transaction_edited";
+    public const string TransactionDeleted = "portfolio.transaction_deleted";
+    public const string TransactionsImported = "portfolio.transactions_imported";
+    public const string DemoDataLoaded = "portfolio.demo_loaded";
+    public const string PricesImported = "portfolio.prices_imported";
+    public const string PricesDeleted = "portfolio.prices_deleted";
+    public const string ReportRequested = "portfolio.report_requested";
 }

@@ -1,3 +1,4 @@
+using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Portfolio.Integrations;
 using Kryptos.Connect.Portfolio.Transactions;
@@ -16,7 +17,7 @@ public sealed record DemoLoadResult(int Transactions, int AccountsCreated, int R
 /// they exist (recognised by provider and name), so loading twice gives the same data. The caller
 /// checks <c>EditPortfolio</c>.
 /// </summary>
-public sealed class DemoDataLoader(KryptosDbContext db, TimeProvider time, IServiceProvider services)
+public sealed class DemoDataLoader(KryptosDbContext db, AuditLog audit, TimeProvider time, IServiceProvider services)
 {
     // One load at a time in this process: two concurrent loads into one workspace would both delete
     // and then both insert.
@@ -101,6 +102,8 @@ public sealed class DemoDataLoader(KryptosDbContext db, TimeProvider time, IServ
                 db.Transactions.Add(entity);
             }
 
+            audit.Record(workspaceId, AuditActions.DemoDataLoaded,
+                $"Loaded the demo data: {data.Transactions.Count} transactions ({replaced} earlier demo transaction(s) replaced, {created} account(s) created)");
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             // The engine's cached views are not registered in every build; without them there is nothing to drop.

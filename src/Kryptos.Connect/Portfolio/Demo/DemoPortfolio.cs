@@ -5,14 +5,14 @@ using Kryptos.Connect.Portfolio.Transactions;
 namespace Kryptos.Connect.Portfolio.Demo;
 
 /// <summary>One account of the demo data set.</summary>
-public sealed record DemoAccount(string Key, IntegrationKind Kind, string ProviderId, string Name, string? Chain, string? Address);
+public sealed record DemoIntegration(string Key, IntegrationKind Kind, string ProviderId, string Name, string? Chain, string? Address);
 
 /// <summary>One asset line of a demo transaction; the unit price is the demo close in the chosen currency.</summary>
 public sealed record DemoLine(LineDirection Direction, string Asset, decimal Quantity, decimal UnitPrice);
 
 /// <summary>
 /// One transaction of the demo data set. <see cref="Account"/> and <see cref="Counterpart"/> are
-/// <see cref="DemoAccount.Key"/>s. A transfer has an Out line (leaving <see cref="Account"/>), an In line
+/// <see cref="DemoIntegration.Key"/>s. A transfer has an Out line (leaving <see cref="Account"/>), an In line
 /// of the same quantity (arriving in <see cref="Counterpart"/>) and the network fee as a Fee line.
 /// </summary>
 public sealed record DemoTransaction(
@@ -26,7 +26,7 @@ public sealed record DemoTransaction(
     IReadOnlyList<DemoLine> Lines);
 
 /// <summary>The whole demo data set, priced in one currency.</summary>
-public sealed record DemoDataSet(string Currency, IReadOnlyList<DemoAccount> Accounts, IReadOnlyList<DemoTransaction> Transactions);
+public sealed record DemoDataSet(string Currency, IReadOnlyList<DemoIntegration> Accounts, IReadOnlyList<DemoTransaction> Transactions);
 
 /// <summary>
 /// The deterministic demo data set: a person's two years (<see cref="FirstDay"/> to
@@ -77,7 +77,7 @@ public static class DemoPortfolio
     public const string Phantom = "phantom";
 
     /// <summary>The accounts, each created once per workspace and recognised again by provider and name.</summary>
-    public static IReadOnlyList<DemoAccount> Accounts { get; } =
+    public static IReadOnlyList<DemoIntegration> Accounts { get; } =
     [
         new(Coinbase, IntegrationKind.Exchange, "coinbase", "Coinbase (demo)", null, null),
         new(Kraken, IntegrationKind.Exchange, "kraken", "Kraken (demo)", null, null),

@@ -1,3 +1,4 @@
+using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Portfolio.Providers;
@@ -27,7 +28,7 @@ public sealed record IntegrationSummary(
 /// filtered by the membership's workspace, every change checks <see cref="WorkspaceOperation.EditPortfolio"/>
 /// and drops the workspace's computed views.
 /// </summary>
-public sealed class IntegrationService(KryptosDbContext db, IPortfolioViews views, TimeProvider time)
+public sealed class IntegrationService(KryptosDbContext db, IPortfolioViews views, AuditLog audit, TimeProvider time)
 {
     private const string EditDenied = "Only owners, admins and editors can change the portfolio.";
 
@@ -154,8 +155,14 @@ public sealed class IntegrationService(KryptosDbContext db, IPortfolioViews view
             return WorkspaceResult.Fail(error);
         }
 
+        var before = integration.Name;
         integration.Name = clean;
         integration.UpdatedAt = time.GetUtcNow();
+        if (!string.Equals(before, clean, StringComparison.Ordinal))
+        {
+            audit.Record(membership.Workspace.Id, AuditActions.IntegrationRenamed, $"Renamed the account \"{before}\" to \"{clean}\"");
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         views.Invalidate(membership.Workspace.Id);
         return WorkspaceResult.Ok;
@@ -172,16 +179,19 @@ public sealed class IntegrationService(KryptosDbContext db, IPortfolioViews view
 
         var workspaceId = membership.Workspace.Id;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var deleted = await db.Integrations.Where(i => i.WorkspaceId == workspaceId && i.Id == integrationId).ExecuteDeleteAsync(cancellationToken);
-        if (deleted == 0)
+        var name = await db.Integrations.Where(i => i.WorkspaceId == workspaceId && i.Id == integrationId).Select(i => i.Name).SingleOrDefaultAsync(cancellationToken);
+        if (name is null)
         {
             return WorkspaceResult.Fail("That account is not in this workspace.");
         }
 
-        // The database cascades to lines and jobs; transactions are deleted explicitly as well, so the
-        // rule does not depend on the provider's foreign-key support.
-        await db.Transactions.Where(t => t.WorkspaceId == workspaceId && (t.IntegrationId == integrationId || t.CounterpartIntegrationId == integrationId))
+        // The database cascades to lines and jobs; transactions are deleted explicitly (and first, to
+        // count them), so the rule does not depend on the provider's foreign-key support.
+        var transactions = await db.Transactions.Where(t => t.WorkspaceId == workspaceId && (t.IntegrationId == integrationId || t.CounterpartIntegrationId == integrationId))
             .ExecuteDeleteAsync(cancellationToken);
+        await db.Integrations.Where(i => i.WorkspaceId == workspaceId && i.Id == integrationId).ExecuteDeleteAsync(cancellationToken);
+        audit.Record(workspaceId, AuditActions.IntegrationDeleted, $"Deleted the account \"{name}\" and its {transactions:N0} transaction(s)");
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         views.Invalidate(workspaceId);
         return WorkspaceResult.Ok;
@@ -208,6 +218,8 @@ public sealed class IntegrationService(KryptosDbContext db, IPortfolioViews view
             UpdatedAt = now,
         };
         db.Integrations.Add(integration);
+        audit.Record(membership.Workspace.Id, AuditActions.IntegrationAdded,
+            kind == IntegrationKind.Wallet ? $"Added the wallet \"{clean}\" ({chain} {address})" : $"Added the {(kind == IntegrationKind.Exchange ? "exchange account" : "CSV source")} \"{clean}\"");
         await db.SaveChangesAsync(cancellationToken);
         views.Invalidate(membership.Workspace.Id);
         return new(WorkspaceResult.Ok, Id: integration.Id);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using CsvHelper;
+using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Portfolio.Views;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +31,7 @@ public sealed record ImportedPrice(DateOnly Date, string Asset, decimal Close, s
 /// for the same asset, currency and day (so importing a file twice changes nothing). The caller checks
 /// <c>EditPortfolio</c>.
 /// </summary>
-public sealed partial class PriceCsvImport(KryptosDbContext db, IOptions<PriceOptions> options, TimeProvider time, IServiceProvider services)
+public sealed partial class PriceCsvImport(KryptosDbContext db, IOptions<PriceOptions> options, AuditLog audit, TimeProvider time, IServiceProvider services)
 {
     /// <summary>The columns, in the order the documentation and the sample file use.</summary>
     public static readonly IReadOnlyList<string> Columns = ["date", "asset", "close", "currency"];
@@ -62,7 +63,15 @@ public sealed partial class PriceCsvImport(KryptosDbContext db, IOptions<PriceOp
     /// <summary>Removes every imported close of the workspace; the other price sources answer again.</summary>
     public async Task<int> DeleteAllAsync(Guid workspaceId, CancellationToken cancellationToken = default)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var deleted = await db.PriceQuotes.Where(q => q.WorkspaceId == workspaceId).ExecuteDeleteAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            audit.Record(workspaceId, AuditActions.PricesDeleted, $"Deleted the {deleted:N0} imported price(s)");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
         services.GetService<IPortfolioViews>()?.Invalidate(workspaceId);
         return deleted;
     }
@@ -251,6 +260,7 @@ public sealed partial class PriceCsvImport(KryptosDbContext db, IOptions<PriceOp
             }
         }
 
+        audit.Record(workspaceId, AuditActions.PricesImported, $"Imported prices: {inserted:N0} new and {updated:N0} updated daily close(s)");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (inserted, updated);

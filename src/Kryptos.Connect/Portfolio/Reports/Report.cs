@@ -43,6 +43,16 @@ public sealed class Report
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; set; }
 
+    /// <summary>What the report is called on pages and in the audit log, e.g. "Capital gains".</summary>
+    public string Title => Describe(Kind);
+
+    public static string Describe(ReportKind kind) => kind switch
+    {
+        ReportKind.CapitalGains => "Capital gains",
+        ReportKind.Income => "Income",
+        _ => "Transaction history",
+    };
+
     /// <summary>The download's file name, e.g. <c>capital-gains-2025.csv</c>.</summary>
     public string FileName => Kind switch
     {

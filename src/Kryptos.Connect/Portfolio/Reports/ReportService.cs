@@ -1,3 +1,4 @@
+using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Portfolio.Importing;
@@ -17,7 +18,7 @@ public sealed record ReportFile(string FileName, byte[] Content);
 /// Queues, lists and hands out a workspace's reports. Queuing only records the request and wakes the
 /// worker (<see cref="ReportWorker"/>): a request never waits for a report to be generated.
 /// </summary>
-public sealed class ReportService(KryptosDbContext db, ReportChannel queue, TimeProvider time)
+public sealed class ReportService(KryptosDbContext db, ReportChannel queue, AuditLog audit, TimeProvider time)
 {
     /// <summary>The first year a report can be for (the first Bitcoin block).</summary>
     public const int FirstYear = 2009;
@@ -64,6 +65,7 @@ public sealed class ReportService(KryptosDbContext db, ReportChannel queue, Time
             CreatedAt = time.GetUtcNow(),
         };
         db.Reports.Add(report);
+        audit.Record(workspaceId, AuditActions.ReportRequested, year is { } reportYear ? $"Requested the {report.Title} report for {reportYear}" : $"Requested the {report.Title} report");
         await db.SaveChangesAsync(cancellationToken);
         queue.Enqueue(report.Id);
         return (WorkspaceResult.Ok, report.Id);

@@ -1,3 +1,4 @@
+using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Data;
 using Kryptos.Connect.Portfolio.Views;
@@ -22,7 +23,7 @@ public sealed record TransactionPage(IReadOnlyList<PortfolioTransaction> Items, 
 /// validate with <see cref="TransactionRules"/>, resolve accounts only inside the workspace, and drop the
 /// workspace's computed views.
 /// </summary>
-public sealed class TransactionService(KryptosDbContext db, IPortfolioViews views, TimeProvider time)
+public sealed class TransactionService(KryptosDbContext db, IPortfolioViews views, AuditLog audit, TimeProvider time)
 {
     public const int MaxPageSize = 200;
 
@@ -161,6 +162,8 @@ public sealed class TransactionService(KryptosDbContext db, IPortfolioViews view
             db.TransactionLines.AddRange(lines);
         }
 
+        audit.Record(workspaceId, existing is null ? AuditActions.TransactionAdded : AuditActions.TransactionEdited,
+            $"{(existing is null ? "Added" : "Edited")} the {transaction.Label} transaction of {transaction.OccurredAt:yyyy-MM-dd HH:mm} UTC ({Describe(lines)})");
         await db.SaveChangesAsync(cancellationToken);
         views.Invalidate(workspaceId);
         return (WorkspaceResult.Ok, [], transaction.Id);
@@ -174,13 +177,25 @@ public sealed class TransactionService(KryptosDbContext db, IPortfolioViews view
             return WorkspaceResult.Denied("Only owners, admins and editors can change the portfolio.");
         }
 
-        var deleted = await db.Transactions.Where(t => t.WorkspaceId == membership.Workspace.Id && t.Id == transactionId).ExecuteDeleteAsync(cancellationToken);
-        if (deleted == 0)
+        var transaction = await db.Transactions.AsNoTracking().Include(t => t.Lines)
+            .SingleOrDefaultAsync(t => t.WorkspaceId == membership.Workspace.Id && t.Id == transactionId, cancellationToken);
+        if (transaction is null)
         {
             return WorkspaceResult.Fail("That transaction is not in this workspace.");
         }
 
+        await using var unit = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Transactions.Where(t => t.WorkspaceId == membership.Workspace.Id && t.Id == transactionId).ExecuteDeleteAsync(cancellationToken);
+        audit.Record(membership.Workspace.Id, AuditActions.TransactionDeleted,
+            $"Deleted the {transaction.Label} transaction of {transaction.OccurredAt:yyyy-MM-dd HH:mm} UTC ({Describe(transaction.Lines)})");
+        await db.SaveChangesAsync(cancellationToken);
+        await unit.CommitAsync(cancellationToken);
         views.Invalidate(membership.Workspace.Id);
         return WorkspaceResult.Ok;
     }
+
+    /// <summary>The lines in a few words for the audit log, e.g. "in 0.5 BTC, out 21000 USD, fee 5 USD".</summary>
+    private static string Describe(IEnumerable<TransactionLine> lines) =>
+        string.Join(", ", lines.OrderBy(l => l.Direction).Select(l =>
+            $"{l.Direction.ToString().ToLowerInvariant()} {l.Quantity.ToString("0.############################", System.Globalization.CultureInfo.InvariantCulture)} {l.Asset}"));
 }

@@ -1,9 +1,11 @@
 using System.Net;
+using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Portfolio.Demo;
 using Kryptos.Connect.Portfolio.Integrations;
 using Kryptos.Connect.Portfolio.Transactions;
 using Kryptos.IntegrationTests.Infrastructure;
+using Kryptos.IntegrationTests.Workspaces;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kryptos.IntegrationTests.Portfolio.Demo;
@@ -33,6 +35,8 @@ public sealed class DemoDataTests(RecordingViewsFactory factory) : IClassFixture
         Assert.Equal(42_000m, firstBuy.Lines.Single(l => l.Direction == LineDirection.In).UnitPrice);
         Assert.All(transactions.SelectMany(t => t.Lines), l => Assert.Equal("USD", l.Currency));
         Assert.Contains(workspaceId, factory.Views.Invalidated);
+        var audit = Assert.Single(await factory.AuditEventsAsync(workspaceId, AuditActions.DemoDataLoaded));
+        Assert.Equal($"Loaded the demo data: {DemoPortfolio.TransactionCount} transactions (0 earlier demo transaction(s) replaced, {DemoPortfolio.Accounts.Count} account(s) created)", audit.Summary);
     }
 
     [Fact]

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Portfolio.Importing;
 using Kryptos.Connect.Portfolio.Integrations;
 using Kryptos.IntegrationTests.Infrastructure;
 using Kryptos.IntegrationTests.Portfolio.Pages;
+using Kryptos.IntegrationTests.Workspaces;
 using Xunit.Abstractions;
 
 namespace Kryptos.IntegrationTests.Portfolio.Importing;
@@ -25,7 +27,7 @@ public sealed class BackgroundImportTests(BackgroundImportFactory factory, ITest
     [Fact]
     public async Task LargeFile_IsImportedInTheBackground_AndTheJobPageShowsProgressThenTheResult()
     {
-        var (_, client) = await factory.SignedInUserAsync();
+        var (user, client) = await factory.SignedInUserAsync();
         var workspaceId = await client.CreateWorkspaceAsync("Large");
         var kraken = await factory.AddExchangeAsync(client, workspaceId, "Kraken");
 
@@ -45,7 +47,16 @@ public sealed class BackgroundImportTests(BackgroundImportFactory factory, ITest
         var job = await factory.FinishedJobAsync(jobId);
         output.WriteLine($"3,000 rows: upload answered in {uploaded.TotalMilliseconds:N0} ms, imported after {clock.Elapsed.TotalMilliseconds:N0} ms.");
         Assert.Equal((JobStatus.Succeeded, 3_000, 3_000, 3_000, 0), (job.Status, job.TotalRows, job.ProcessedRows, job.ImportedCount, job.DuplicateCount));
-        Assert.Equal(3_000, (await factory.TransactionsAsync(workspaceId)).Count);
+        var stored = await factory.TransactionsAsync(workspaceId);
+        Assert.Equal(3_000, stored.Count);
+        // Written in several multi-row statements: every row and line arrives, none twice, with its values.
+        Assert.Equal(3_000, stored.Select(t => t.ExternalId).Distinct().Count());
+        Assert.Equal(3m, stored.SelectMany(t => t.Lines).Where(l => l.Asset == "BTC").Sum(l => l.Quantity));
+        Assert.Equal(120_000m, stored.SelectMany(t => t.Lines).Where(l => l.Asset == "USD").Sum(l => l.Quantity));
+        Assert.Equal(new DateTimeOffset(2024, 1, 3, 1, 59, 0, TimeSpan.Zero), stored.Max(t => t.OccurredAt));
+        // The worker ran it, but the audit log names the person who uploaded the file.
+        var audit = Assert.Single(await factory.AuditEventsAsync(workspaceId, AuditActions.TransactionsImported));
+        Assert.Equal(user.Email, audit.ActorEmail);
         Assert.Equal(SyncStatus.Synced, Assert.Single(await factory.IntegrationsAsync(workspaceId)).SyncStatus);
 
         var done = await client.GetPageAsync($"/workspaces/{workspaceId}/portfolio/import/{jobId}");

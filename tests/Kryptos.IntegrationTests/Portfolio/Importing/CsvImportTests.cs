@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text;
+using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Portfolio.Importing;
 using Kryptos.Connect.Portfolio.Integrations;
 using Kryptos.Connect.Portfolio.Transactions;
 using Kryptos.IntegrationTests.Infrastructure;
 using Kryptos.IntegrationTests.Portfolio.Pages;
+using Kryptos.IntegrationTests.Workspaces;
 
 namespace Kryptos.IntegrationTests.Portfolio.Importing;
 
@@ -23,7 +25,7 @@ public sealed class CsvImportTests(PortfolioFactory factory) : IClassFixture<Por
     [Fact]
     public async Task SmallFile_IsImportedAtOnce_WithItsLines_AndReimportingCreatesNoDuplicates()
     {
-        var (_, client) = await factory.SignedInUserAsync();
+        var (user, client) = await factory.SignedInUserAsync();
         var workspaceId = await client.CreateWorkspaceAsync("Import");
         var kraken = await factory.AddExchangeAsync(client, workspaceId, "Kraken");
         var cold = await factory.AddExchangeAsync(client, workspaceId, "Cold wallet", "coinbase");
@@ -58,6 +60,12 @@ public sealed class CsvImportTests(PortfolioFactory factory) : IClassFixture<Por
         var second = await factory.JobAsync(ImportIntents.JobIdOf(client, again));
         Assert.Equal((JobStatus.Succeeded, 0, 3), (second.Status, second.ImportedCount, second.DuplicateCount));
         Assert.Equal(3, (await factory.TransactionsAsync(workspaceId)).Count);
+        var audit = await factory.AuditEventsAsync(workspaceId, AuditActions.TransactionsImported);
+        Assert.Equal([
+            "Imported 3 transaction(s) from \"transactions.csv\" into \"Kraken\" (0 duplicate row(s) skipped)",
+            "Imported 0 transaction(s) from \"transactions.csv\" into \"Kraken\" (3 duplicate row(s) skipped)",
+        ], audit.Select(e => e.Summary));
+        Assert.All(audit, e => Assert.Equal(user.Email, e.ActorEmail));
         client.Dispose();
     }
 

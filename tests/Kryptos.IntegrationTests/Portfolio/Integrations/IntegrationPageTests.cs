@@ -1,8 +1,10 @@
 using System.Net;
+using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Portfolio.Integrations;
 using Kryptos.IntegrationTests.Infrastructure;
 using Kryptos.IntegrationTests.Portfolio.Pages;
+using Kryptos.IntegrationTests.Workspaces;
 
 namespace Kryptos.IntegrationTests.Portfolio.Integrations;
 
@@ -133,9 +135,9 @@ public sealed class IntegrationPageTests(PortfolioFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task Rename_ChangesTheName_AndDelete_NeedsTheNameTyped_ThenRemovesItsTransactions()
+    public async Task Rename_ChangesTheName_AndDelete_NeedsTheNameTyped_ThenRemovesItsTransactions_AllAudited()
     {
-        var (_, client) = await factory.SignedInUserAsync();
+        var (user, client) = await factory.SignedInUserAsync();
         var workspaceId = await client.CreateWorkspaceAsync("Cleanup");
         var kraken = await factory.AddExchangeAsync(client, workspaceId, "Kraken");
         var other = await factory.AddExchangeAsync(client, workspaceId, "Coinbase", "coinbase");
@@ -159,6 +161,18 @@ public sealed class IntegrationPageTests(PortfolioFactory factory) : IClassFixtu
         Assert.Equal([other], (await factory.IntegrationsAsync(workspaceId)).Select(i => i.Id));
         var left = Assert.Single(await factory.TransactionsAsync(workspaceId));
         Assert.Equal("SOL", left.Lines.Single(l => l.Direction == Connect.Portfolio.Transactions.LineDirection.In).Asset);
+
+        // Each change is in the workspace's audit log, with who made it.
+        var audit = (await factory.AuditEventsAsync(workspaceId)).Where(e => e.Action.StartsWith("portfolio.", StringComparison.Ordinal)).ToList();
+        Assert.Equal([
+            (AuditActions.IntegrationAdded, "Added the exchange account \"Kraken\""),
+            (AuditActions.IntegrationAdded, "Added the exchange account \"Coinbase\""),
+            (AuditActions.IntegrationRenamed, "Renamed the account \"Kraken\" to \"Kraken Pro\""),
+            (AuditActions.IntegrationDeleted, "Deleted the account \"Kraken Pro\" and its 2 transaction(s)"),
+        ], audit.Select(e => (e.Action, e.Summary)));
+        Assert.All(audit, e => Assert.Equal(user.Email, e.ActorEmail));
+        var log = await client.GetPageAsync($"/workspaces/{workspaceId}/audit");
+        Assert.Contains("Deleted the account \"Kraken Pro\" and its 2 transaction(s)", log.QuerySelector("main table")!.TextContent, StringComparison.Ordinal);
         client.Dispose();
     }
 

@@ -3,10 +3,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using AngleSharp.Html.Dom;
+using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Portfolio.Prices;
 using Kryptos.IntegrationTests.Infrastructure;
 using Kryptos.IntegrationTests.Portfolio.Demo;
+using Kryptos.IntegrationTests.Workspaces;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,6 +36,7 @@ public sealed class PriceImportTests(RecordingViewsFactory factory) : IClassFixt
         Assert.Equal(new PricePoint("BTC", new DateOnly(2025, 3, 31), 82_548.91m, "USD", "import"), closes["BTC"]);
         Assert.Equal(1_822.5m, closes["ETH"].Close);
         Assert.Contains(workspaceId, factory.Views.Invalidated);
+        Assert.Equal("Imported prices: 3 new and 0 updated daily close(s)", Assert.Single(await factory.AuditEventsAsync(workspaceId, AuditActions.PricesImported)).Summary);
     }
 
     [Fact]

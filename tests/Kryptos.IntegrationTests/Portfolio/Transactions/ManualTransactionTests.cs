@@ -1,8 +1,10 @@
 using System.Net;
+using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Portfolio.Transactions;
 using Kryptos.IntegrationTests.Infrastructure;
 using Kryptos.IntegrationTests.Portfolio.Pages;
+using Kryptos.IntegrationTests.Workspaces;
 
 namespace Kryptos.IntegrationTests.Portfolio.Transactions;
 
@@ -104,6 +106,9 @@ public sealed class ManualTransactionTests(PortfolioFactory factory) : IClassFix
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.DoesNotContain("Exception", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The error page names the status it answers with (it once read "Error 0").
+        var page = await PortalClient.ReadPageAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(("Error 400", "Bad request"), (page.QuerySelector("main .card .muted")!.TextContent.Trim(), page.QuerySelector("main h1")!.TextContent.Trim()));
         Assert.Empty(await factory.TransactionsAsync(workspaceId));
         client.Dispose();
     }
@@ -161,9 +166,9 @@ public sealed class ManualTransactionTests(PortfolioFactory factory) : IClassFix
     }
 
     [Fact]
-    public async Task Edit_ReplacesTheLines_AndDelete_RemovesTheTransaction()
+    public async Task Edit_ReplacesTheLines_AndDelete_RemovesTheTransaction_BothAudited()
     {
-        var (_, client) = await factory.SignedInUserAsync();
+        var (user, client) = await factory.SignedInUserAsync();
         var workspaceId = await client.CreateWorkspaceAsync("Edits");
         var kraken = await factory.AddExchangeAsync(client, workspaceId, "Kraken");
         var id = await factory.InsertBuyAsync(workspaceId, kraken, "ETH", 2, 2000);
@@ -181,6 +186,12 @@ public sealed class ManualTransactionTests(PortfolioFactory factory) : IClassFix
         using var deleted = await client.SubmitAsync(url, formSelector: "form[action*='handler=Delete']");
         client.AssertStatus(HttpStatusCode.Redirect, deleted);
         Assert.Empty(await factory.TransactionsAsync(workspaceId));
+        var audit = (await factory.AuditEventsAsync(workspaceId)).Where(e => e.Action.StartsWith("portfolio.transaction", StringComparison.Ordinal)).ToList();
+        Assert.Equal([
+            (AuditActions.TransactionEdited, "Edited the Buy transaction of 2024-01-15 10:00 UTC (in 3 ETH, out 6000 USD)"),
+            (AuditActions.TransactionDeleted, "Deleted the Buy transaction of 2024-01-15 10:00 UTC (in 3 ETH, out 6000 USD)"),
+        ], audit.Select(e => (e.Action, e.Summary)));
+        Assert.All(audit, e => Assert.Equal(user.Email, e.ActorEmail));
         client.Dispose();
     }
 

@@ -75,12 +75,7 @@ public sealed class ReportsModel(ReportService reports, TimeProvider time) : Wor
         }
     }
 
-    public static string Describe(ReportKind kind) => kind switch
-    {
-        ReportKind.CapitalGains => "Capital gains",
-        ReportKind.Income => "Income",
-        _ => "Transaction history",
-    };
+    public static string Describe(ReportKind kind) => Report.Describe(kind);
 }
 
 public sealed class ReportInput
