@@ -37,6 +37,12 @@ public sealed class ApiCaller
     public string? ClientId { get; }
     public FrozenSet<string> Scopes { get; }
 
+    /// <summary>
+    /// The workspace API key behind the call (<c>X-API-Key</c>), or null for an access token. A key's
+    /// caller has no grant and no client: <see cref="GrantId"/> is empty and <see cref="ClientId"/> null.
+    /// </summary>
+    public Guid? ApiKeyId { get; init; }
+
     /// <summary>The token's <c>exp</c>: the cache forgets the token then.</summary>
     public DateTimeOffset ExpiresAt { get; }
 
