@@ -114,6 +114,9 @@ public class UsersMeBenchmarks : IDisposable
                 root = root.Parent;
             }
 
+            // A benchmark is one client calling as fast as it can: far above any production limit.
+            Settings["RateLimits:ApiRequestsPerMinute"] = "10000000";
+            Settings["RateLimits:TokenRequestsPerMinute"] = "10000000";
             Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_KRYPTOS_CONNECT",
                 Path.Combine(root?.FullName ?? throw new InvalidOperationException("Kryptos.slnx not found"), "src", "Kryptos.Connect"));
         }

@@ -27,6 +27,7 @@ if (!app.HasValidSettings())
 app.UseHosting();                   // forwarded headers, errors, security headers, limits, routing, rate limits
 app.UseAuthorizationServerMetadataLocation(); // RFC 8414 metadata at /.well-known/oauth-authorization-server/oidc
 app.UseAuthorizationServerCors();   // CORS for the token/userinfo endpoints browser apps call
+app.UseTokenRateLimits();           // requests per minute per client id at /oidc/token: 429 with RateLimit fields
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapHealth();

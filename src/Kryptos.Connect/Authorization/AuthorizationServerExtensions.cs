@@ -182,6 +182,14 @@ public static class AuthorizationServerExtensions
         return app;
     }
 
+    /// <summary>The token endpoint's rate limit per client id (<see cref="TokenRateLimits"/>); before authentication, where OpenIddict answers.</summary>
+    public static WebApplication UseTokenRateLimits(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<TokenRateLimits>();
+        return app;
+    }
+
     public static WebApplication MapAuthorizationServer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);

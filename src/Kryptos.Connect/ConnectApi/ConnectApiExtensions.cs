@@ -50,6 +50,7 @@ public static class ConnectApiExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseWhen(IsApiRequest, api => api.UseMiddleware<ApiErrorsMiddleware>());
         var v1 = app.MapGroup(BasePath);
+        v1.AddEndpointFilter<ApiRateLimitFilter>();
         v1.MapUsers();
         v1.MapWorkspace();
         v1.MapPortfolios();

@@ -1,5 +1,6 @@
 using Kryptos.Connect.Core.Audit;
 using Kryptos.Connect.Core.Events;
+using Kryptos.Connect.Core.RateLimits;
 using Kryptos.Connect.Core.Workspaces;
 
 namespace Kryptos.Connect.Core;
@@ -8,7 +9,7 @@ public static class CoreExtensions
 {
     /// <summary>
     /// The core every feature builds on: accounts' and workspaces' entities, membership queries and
-    /// the one access check, the audit log, domain events and the scope vocabulary.
+    /// the one access check, the audit log, domain events, the scope vocabulary and the API's rate limits.
     /// </summary>
     public static WebApplicationBuilder AddCore(this WebApplicationBuilder builder)
     {
@@ -17,6 +18,7 @@ public static class CoreExtensions
         builder.Services.AddScoped<WorkspaceLifecycle>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<DomainEvents>();
+        builder.Services.AddApiRateLimits();
         return builder;
     }
 }

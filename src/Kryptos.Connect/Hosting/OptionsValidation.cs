@@ -104,6 +104,17 @@ internal sealed class RecursiveDataAnnotationsValidator<TOptions>(string? option
             {
                 ValidateObject(value, key, failures, depth + 1);
             }
+            else if (value is System.Collections.IDictionary entries)
+            {
+                // A map of options objects (e.g. RateLimits:Workspaces:{id}): each entry under its key.
+                foreach (System.Collections.DictionaryEntry entry in entries)
+                {
+                    if (entry.Value is { } item && IsOptionsObject(item.GetType()))
+                    {
+                        ValidateObject(item, $"{key}:{entry.Key}", failures, depth + 1);
+                    }
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Kryptos.Connect.Core;
+using Kryptos.Connect.Core.RateLimits;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Portal.Members;
 using Microsoft.AspNetCore.Mvc;
@@ -7,8 +8,13 @@ using Microsoft.AspNetCore.Mvc.Rendering;
 
 namespace Kryptos.Connect.Portal.Workspaces;
 
-public sealed class SettingsModel(WorkspaceService workspaces, MemberService members) : WorkspacePageModel
+public sealed class SettingsModel(WorkspaceService workspaces, MemberService members, ApiRateLimiter limits) : WorkspacePageModel
 {
+    /// <summary>This workspace's limits per minute, its override or the default (all instances together).</summary>
+    public int ApiLimit => limits.PerMinute(RateLimitKind.Api, Workspace.Id);
+
+    public int TokenLimit => limits.PerMinute(RateLimitKind.Token, Workspace.Id);
+
     [BindProperty]
     public WorkspaceSettingsInput Input { get; set; } = new();
 
