@@ -1,6 +1,7 @@
 using Kryptos.Connect.Authorization.ApiAccess;
 using Kryptos.Connect.Authorization.Clients;
 using Kryptos.Connect.ConnectApi.Integrations;
+using Kryptos.Connect.ConnectApi.Keys;
 using Kryptos.Connect.ConnectApi.Ledgers;
 using Kryptos.Connect.ConnectApi.OpenApi;
 using Kryptos.Connect.ConnectApi.Portfolios;
@@ -60,6 +61,7 @@ public static class ConnectApiExtensions
         v1.MapLedgers();
         v1.MapReports();
         v1.MapProviders();
+        v1.MapKeyLeakReports();
         // The generated document (committed at docs/openapi/v1.json); public, like the reference page.
         app.MapOpenApi(ApiDocument.Path);
         ApiReference.Map(app);

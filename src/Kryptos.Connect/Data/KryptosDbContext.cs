@@ -40,6 +40,7 @@ public class KryptosDbContext(DbContextOptions options)
     public DbSet<PriceQuote> PriceQuotes => Set<PriceQuote>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<Report> Reports => Set<Report>();
+    public DbSet<Authorization.ApiKeys.ApiKey> ApiKeys => Set<Authorization.ApiKeys.ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

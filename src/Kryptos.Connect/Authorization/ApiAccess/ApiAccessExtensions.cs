@@ -1,3 +1,4 @@
+using Kryptos.Connect.Authorization.ApiKeys;
 using Kryptos.Connect.Authorization.Keys;
 using Kryptos.Connect.Hosting;
 using Microsoft.AspNetCore.Authentication;
@@ -24,6 +25,10 @@ public static class ApiAccessExtensions
         services.AddHostedService<RevocationViewRefresher>();
         services.AddSingleton<ValidatedTokenCache>();
         services.AddScoped<AccessTokenValidator>();
+        services.AddSingleton<ApiKeyView>();
+        services.AddHostedService<ApiKeyViewRefresher>();
+        services.AddScoped<ApiKeyService>();
+        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>().Configure(ApiKeyLeakReports.AddPolicy);
 
         services.AddOpenIddict().AddValidation(validation =>
         {

@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using Kryptos.Connect.Authorization.ApiKeys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -14,15 +15,29 @@ namespace Kryptos.Connect.Authorization.ApiAccess;
 /// Challenges follow RFC 6750 §3: no token → <c>WWW-Authenticate: Bearer</c> alone; a bad, expired
 /// or revoked token → <c>error="invalid_token"</c>; a token sent another way → <c>invalid_request</c>.
 /// The body is a problem details document with a stable <c>code</c>, like every /v1 error.
+/// <para>
+/// The same scheme takes a workspace API key in the <c>X-API-Key</c> header (and only there), so the
+/// scope policies apply to both: the key is checked offline for its format, then against
+/// <see cref="ApiKeyView"/> (no database round trip); unknown and revoked keys get the same
+/// <c>invalid_api_key</c>, an expired one <c>api_key_expired</c>, a caller outside the key's allow-list
+/// 403 <c>ip_not_allowed</c>.
+/// </para>
 /// </remarks>
 internal sealed class ApiBearerHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     ValidatedTokenCache cache,
-    RevocationView revocations) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    RevocationView revocations,
+    ApiKeyView keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string AccessTokenParameter = "access_token";
+
+    /// <summary>The header that carries a workspace API key.</summary>
+    public const string ApiKeyHeader = "X-API-Key";
+
+    /// <summary>Where careless clients put keys; refused, because URLs end up in logs and browser history.</summary>
+    private static readonly string[] ApiKeyParameters = ["api_key", "apikey", "key", ApiKeyHeader];
 
     private Failure? _failure;
 
@@ -34,7 +49,23 @@ internal sealed class ApiBearerHandler(
                 "Send the access token in the Authorization header (Bearer); tokens in the URL or a form body are refused."));
         }
 
+        if (ApiKeyParameters.Any(Request.Query.ContainsKey) || await HasKeyInFormAsync())
+        {
+            return Fail(new Failure(401, "invalid_request", "invalid_request",
+                "Send the API key in the X-API-Key header; keys in the URL or a form body are refused."));
+        }
+
         var headers = Request.Headers.Authorization;
+        if (Request.Headers.TryGetValue(ApiKeyHeader, out var apiKeys))
+        {
+            if (headers.Count > 0)
+            {
+                return Fail(new Failure(401, "invalid_request", "invalid_request", "Send either an access token or an API key, not both."));
+            }
+
+            return await AuthenticateKeyAsync(apiKeys);
+        }
+
         if (headers.Count == 0)
         {
             return AuthenticateResult.NoResult();
@@ -90,29 +121,81 @@ internal sealed class ApiBearerHandler(
                 cache.Remove(hash);
                 return Fail(InvalidToken("The access token was revoked."));
             case AccessState.Unavailable:
-                return Fail(new Failure(503, null, "temporarily_unavailable", "Access cannot be checked right now. Try again in a few seconds."));
+                return Fail(Unavailable());
         }
 
         Context.Features.Set(caller);
         return AuthenticateResult.Success(new AuthenticationTicket(caller.Principal, Scheme.Name));
     }
 
+    private async Task<AuthenticateResult> AuthenticateKeyAsync(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        if (values.Count != 1)
+        {
+            return Fail(new Failure(401, "invalid_request", "invalid_request", "Send one X-API-Key header."));
+        }
+
+        var key = (values[0] ?? "").Trim();
+        if (!ApiKeyFormat.IsWellFormed(key))
+        {
+            return Fail(InvalidKey());
+        }
+
+        ApiKeyState state;
+        ApiCaller? caller;
+        try
+        {
+            (state, caller) = await keys.CheckAsync(key, Context.Connection.RemoteIpAddress, Context.RequestAborted);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The lookup of a key newer than the view failed (database down): refuse, never guess.
+            Logger.LogError(e, "Checking an API key failed");
+            (state, caller) = (ApiKeyState.Unavailable, null);
+        }
+
+        switch (state)
+        {
+            case ApiKeyState.Allowed:
+                Context.Features.Set(caller!);
+                return AuthenticateResult.Success(new AuthenticationTicket(caller!.Principal, Scheme.Name));
+            case ApiKeyState.Expired:
+                return Fail(new Failure(401, "invalid_token", "api_key_expired", "The API key has expired. Create a new one in the workspace's API keys."));
+            case ApiKeyState.AddressNotAllowed:
+                return Fail(new Failure(403, null, "ip_not_allowed", "The API key does not allow requests from this IP address."));
+            case ApiKeyState.Unavailable:
+                return Fail(Unavailable());
+            default:
+                return Fail(InvalidKey());
+        }
+    }
+
+    private static Failure InvalidKey() => new(401, "invalid_token", "invalid_api_key", "The API key is not valid or was revoked.");
+
+    private static Failure Unavailable() => new(503, null, "temporarily_unavailable", "Access cannot be checked right now. Try again in a few seconds.");
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         await HandleAuthenticateOnceSafeAsync();
-        var failure = _failure ?? new Failure(401, null, "unauthorized", "This endpoint needs an access token in the Authorization header (Bearer).");
+        var failure = _failure ?? new Failure(401, null, "unauthorized", "This endpoint needs an access token in the Authorization header (Bearer) or an API key in the X-API-Key header.");
+        var title = "Unauthorized";
         if (failure.Status == 401)
         {
             Response.Headers.WWWAuthenticate = failure.Error is null
                 ? "Bearer"
                 : $"Bearer error=\"{failure.Error}\", error_description=\"{failure.Description}\"";
         }
+        else if (failure.Status == 403)
+        {
+            title = "Forbidden";
+        }
         else
         {
+            title = "Service unavailable";
             Response.Headers.RetryAfter = "5";
         }
 
-        await WriteProblemAsync(Context, failure.Status, failure.Code, failure.Status == 401 ? "Unauthorized" : "Service unavailable", failure.Description);
+        await WriteProblemAsync(Context, failure.Status, failure.Code, title, failure.Description);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
@@ -131,7 +214,11 @@ internal sealed class ApiBearerHandler(
         return AuthenticateResult.Fail(failure.Description);
     }
 
-    private async Task<bool> HasTokenInFormAsync()
+    private Task<bool> HasTokenInFormAsync() => FormHasAnyAsync([AccessTokenParameter]);
+
+    private Task<bool> HasKeyInFormAsync() => FormHasAnyAsync(ApiKeyParameters);
+
+    private async Task<bool> FormHasAnyAsync(string[] names)
     {
         if (!Request.HasFormContentType)
         {
@@ -140,7 +227,8 @@ internal sealed class ApiBearerHandler(
 
         try
         {
-            return (await Request.ReadFormAsync(Context.RequestAborted)).ContainsKey(AccessTokenParameter);
+            var form = await Request.ReadFormAsync(Context.RequestAborted);
+            return names.Any(form.ContainsKey);
         }
         catch (InvalidDataException)
         {

@@ -32,4 +32,7 @@ public static class AuditActions
     public const string PricesImported = "portfolio.prices_imported";
     public const string PricesDeleted = "portfolio.prices_deleted";
     public const string ReportRequested = "portfolio.report_requested";
+    public const string ApiKeyCreated = "apikey.created";
+    public const string ApiKeyRevoked = "apikey.revoked";
+    public const string ApiKeyLeakReported = "apikey.leak_reported";
 }

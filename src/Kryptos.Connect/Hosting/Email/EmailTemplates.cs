@@ -75,6 +75,14 @@ public static class EmailTemplates
         "Accept invitation", link,
         "If you were not expecting this invitation, you can ignore this message.");
 
+    public static EmailMessage ApiKeyLeaked(string to, string workspace, string keyName, string keyDisplay, string link) => Build(to,
+        $"An API key of {workspace} was reported as leaked and revoked",
+        "Hello,",
+        $"The API key \"{keyName}\" ({keyDisplay}) of the workspace \"{workspace}\" was found in a public place and reported to us, "
+        + "so we revoked it: requests with it are refused from now on. Create a new key for the servers that used it.",
+        "See the workspace's API keys", link,
+        "You receive this because you own the workspace. Check where the key was stored and remove it there.");
+
     private static EmailMessage Build(string to, string subject, string greeting, string body, string? action, string? link, string footer)
     {
         var text = $"{greeting}\n\n{body}\n\n"
