@@ -40,6 +40,8 @@ public class KryptosDbContext(DbContextOptions options)
     public DbSet<PriceQuote> PriceQuotes => Set<PriceQuote>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<Report> Reports => Set<Report>();
+    public DbSet<Usage.UsageRecord> UsageRecords => Set<Usage.UsageRecord>();
+    public DbSet<Usage.UsageBucket> UsageBuckets => Set<Usage.UsageBucket>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
