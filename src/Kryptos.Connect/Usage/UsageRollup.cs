@@ -27,7 +27,8 @@ public sealed partial class UsageRollup(KryptosDbContext db, IOptions<UsageOptio
     {
         var now = time.GetUtcNow();
         var hours = await RollUpHoursAsync(now, cancellationToken);
-        var days = await RollUpDaysAsync(cancellationToken);
+        // Every hour before this one is rolled up now, so the days before its day are complete.
+        var days = await RollUpDaysAsync(DayOf(HourOf(now - LateArrival)), cancellationToken);
         var pruned = await PruneAsync(now, cancellationToken);
         LogPass(logger, hours, days, pruned);
         return new UsageRollupResult(hours, days, pruned);
@@ -37,7 +38,10 @@ public sealed partial class UsageRollup(KryptosDbContext db, IOptions<UsageOptio
 
     public static DateTimeOffset DayOf(DateTimeOffset t) => new(t.UtcDateTime.Date, TimeSpan.Zero);
 
-    /// <summary>The end of what hourly buckets cover (rolled up before it), or null when nothing is.</summary>
+    /// <summary>
+    /// The end of the latest bucket of <paramref name="granularity"/>, or null when there is none: every
+    /// period before it is rolled up (the periods after it may be too, without traffic).
+    /// </summary>
     public static async Task<DateTimeOffset?> WatermarkAsync(KryptosDbContext db, UsageGranularity granularity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -84,15 +88,8 @@ public sealed partial class UsageRollup(KryptosDbContext db, IOptions<UsageOptio
         return written;
     }
 
-    private async Task<int> RollUpDaysAsync(CancellationToken cancellationToken)
+    private async Task<int> RollUpDaysAsync(DateTimeOffset until, CancellationToken cancellationToken)
     {
-        // Days are complete once every one of their hours is rolled up.
-        if (await WatermarkAsync(db, UsageGranularity.Hour, cancellationToken) is not { } hoursUntil)
-        {
-            return 0;
-        }
-
-        var until = DayOf(hoursUntil);
         var from = await WatermarkAsync(db, UsageGranularity.Day, cancellationToken);
         if (from is null)
         {
