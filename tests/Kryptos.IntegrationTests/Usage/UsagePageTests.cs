@@ -60,6 +60,16 @@ public sealed class UsagePageTests(KryptosFactory factory) : IClassFixture<Krypt
             Assert.Equal("1", Rows(page, "#active-grants").Single()[1]);
             Assert.Null(page.QuerySelector("#per-key"));
 
+            // The dashboard's card and the client's own page show the same numbers.
+            var dashboard = await developer.GetPageAsync($"/workspaces/{workspaceId}");
+            Assert.Equal("4", dashboard.QuerySelector("#dashboard-usage [data-total='requests']")!.TextContent);
+            Assert.Equal("75 %", dashboard.QuerySelector("#dashboard-usage [data-total='success-rate']")!.TextContent);
+            Assert.NotNull(dashboard.QuerySelector("nav.tabs a[href$='/usage']"));
+            var details = await developer.GetPageAsync(client.DetailsUrl);
+            Assert.Equal("4", details.QuerySelector("#client-usage [data-total='requests']")!.TextContent);
+            Assert.Equal("1", details.QuerySelector("#client-usage [data-total='errors']")!.TextContent);
+            Assert.NotNull(details.QuerySelector($"a[href='/workspaces/{workspaceId}/usage?range=7d&client={client.ClientId}']"));
+
             // Filtered by the client: the same calls; the 7-day range has 7 daily bars.
             var filtered = await developer.GetPageAsync($"/workspaces/{workspaceId}/usage?range=7d&client={client.ClientId}");
             Assert.Equal("4", Total(filtered, "requests"));
@@ -86,6 +96,8 @@ public sealed class UsagePageTests(KryptosFactory factory) : IClassFixture<Krypt
             var workspaceId = await developer.CreateWorkspaceAsync("Quiet Books");
             var page = await developer.GetPageAsync($"/workspaces/{workspaceId}/usage");
             Assert.Null(page.QuerySelector("svg#usage-chart"));
+            var dashboard = await developer.GetPageAsync($"/workspaces/{workspaceId}");
+            Assert.Equal("No API calls in the last 24 hours", dashboard.QuerySelector("#usage-heading + .empty h3")!.TextContent);
             Assert.Equal("No API calls in the last 24 hours", page.QuerySelector("#usage-empty h4")!.TextContent);
             var month = await developer.GetPageAsync($"/workspaces/{workspaceId}/usage?range=30d");
             Assert.Equal("No API calls in the last 30 days", month.QuerySelector("#usage-empty h4")!.TextContent);
