@@ -6,6 +6,7 @@ using Kryptos.Connect.Data;
 using Kryptos.Connect.Hosting;
 using Kryptos.Connect.Portal;
 using Kryptos.Connect.Portfolio;
+using Kryptos.Connect.Usage;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,7 +17,8 @@ builder.AddAccounts();              // ASP.NET Core Identity, sessions, email
 builder.AddAuthorizationServer();   // OpenID Connect provider (OpenIddict) at /oidc: clients, grants, tokens, keys
 builder.AddPortal();                // Developer Portal pages: workspaces, clients, members, audit log, docs
 builder.AddPortfolio();             // the portfolio domain: integrations, transactions, prices, holdings, tax, ledger, imports, reports
-builder.AddConnectApi();            // Connect API at /v1: bearer tokens (cached, revocation honoured), scope policies, problem details
+builder.AddUsage();                 // usage statistics: buffered metering records, hourly and daily rollups, retention
+builder.AddConnectApi();            // Connect API at /v1: bearer tokens (cached, revocation honoured), scope policies, metering, problem details
 
 var app = builder.Build();
 if (!app.HasValidSettings())
@@ -24,6 +26,7 @@ if (!app.HasValidSettings())
     return 1;                       // one line per wrong setting on standard error, naming its key
 }
 
+app.UseConnectApiMetering();        // meters every /v1 request, 401s and 429s included (before everything else)
 app.UseHosting();                   // forwarded headers, errors, security headers, limits, routing, rate limits
 app.UseAuthorizationServerMetadataLocation(); // RFC 8414 metadata at /.well-known/oauth-authorization-server/oidc
 app.UseAuthorizationServerCors();   // CORS for the token/userinfo endpoints browser apps call

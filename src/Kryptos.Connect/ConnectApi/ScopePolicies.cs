@@ -12,7 +12,13 @@ namespace Kryptos.Connect.ConnectApi;
 /// </summary>
 public static class ScopePolicies
 {
-    public static string For(string scope) => "scope:" + scope;
+    private const string Prefix = "scope:";
+
+    public static string For(string scope) => Prefix + scope;
+
+    /// <summary>The scope a policy of <see cref="For"/> requires, or null for any other policy.</summary>
+    public static string? ScopeOf(string? policy) =>
+        policy is not null && policy.StartsWith(Prefix, StringComparison.Ordinal) ? policy[Prefix.Length..] : null;
 
     /// <summary>The scopes that guard Connect API resources (the ones with a colon: <c>portfolios:read</c> …).</summary>
     public static IEnumerable<string> ApiScopes => KryptosScopes.All.Select(s => s.Name).Where(s => s.Contains(':', StringComparison.Ordinal));

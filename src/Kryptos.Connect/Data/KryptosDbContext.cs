@@ -41,6 +41,8 @@ public class KryptosDbContext(DbContextOptions options)
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<Report> Reports => Set<Report>();
     public DbSet<Authorization.ApiKeys.ApiKey> ApiKeys => Set<Authorization.ApiKeys.ApiKey>();
+    public DbSet<Usage.UsageRecord> UsageRecords => Set<Usage.UsageRecord>();
+    public DbSet<Usage.UsageBucket> UsageBuckets => Set<Usage.UsageBucket>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

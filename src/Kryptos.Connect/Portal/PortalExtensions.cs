@@ -1,5 +1,6 @@
 using Kryptos.Connect.Hosting.Pruning;
 using Kryptos.Connect.Portal.Members;
+using Kryptos.Connect.Portal.Usage;
 using Kryptos.Connect.Portal.Workspaces;
 
 namespace Kryptos.Connect.Portal;
@@ -16,6 +17,7 @@ public static class PortalExtensions
         builder.Services.AddScoped<WorkspaceService>();
         builder.Services.AddScoped<MemberService>();
         builder.Services.AddScoped<InvitationService>();
+        builder.Services.AddScoped<WorkspaceUsage>();
         builder.Services.AddPruner<InvitationPruner>();
         return builder;
     }

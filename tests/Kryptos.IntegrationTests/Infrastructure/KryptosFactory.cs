@@ -50,6 +50,10 @@ public class KryptosFactory : WebApplicationFactory<Program>
         ["Hosting:DataProtection:CertificatePassword"] = TestCertificate.Password,
         // A pass at an arbitrary moment would race with tests that move dates; PruningTests run passes themselves.
         ["Pruning:Enabled"] = "false",
+        // Likewise the usage rollup (UsageRollupTests run passes themselves); metering writes its
+        // batches quickly, so tests poll the database for a short time.
+        ["Usage:Rollup:Enabled"] = "false",
+        ["Usage:Metering:FlushInterval"] = "00:00:00.050",
         // Most tests are not about rate limits: every test client comes from the same (missing)
         // address. The throttle tests set small limits in derived factories.
         ["Accounts:Throttle:FailuresPerAccountAndIp"] = "10000",

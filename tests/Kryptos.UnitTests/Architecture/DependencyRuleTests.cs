@@ -21,14 +21,17 @@ public sealed partial class DependencyRuleTests
         ["Authorization"] = ["Core", "Data", "Hosting"],
         // The portal is the developers' UI: it manages OAuth clients and lists grants through
         // Authorization's public services; nothing else depends on the portal.
-        ["Portal"] = ["Core", "Data", "Hosting", "Authorization", "Portfolio"],
+        ["Portal"] = ["Core", "Data", "Hosting", "Authorization", "Portfolio", "Usage"],
         // The portfolio domain knows workspaces, not who reads it (pages or apps).
         ["Portfolio"] = ["Core", "Data", "Hosting"],
         // The Connect API serves the portfolio to apps; it authenticates through Authorization's validation side.
-        ["ConnectApi"] = ["Core", "Data", "Hosting", "Authorization", "Portfolio"],
+        // It meters its requests into Usage, passing plain values.
+        ["ConnectApi"] = ["Core", "Data", "Hosting", "Authorization", "Portfolio", "Usage"],
+        // Usage statistics know workspaces and plain ids, not tokens, keys or the API that meters them.
+        ["Usage"] = ["Core", "Data", "Hosting"],
         ["Shared"] = ["Core", "Hosting"],
         // Program.cs is the table of contents: it names every area.
-        [""] = ["Accounts", "Authorization", "ConnectApi", "Core", "Data", "Hosting", "Portal", "Portfolio"],
+        [""] = ["Accounts", "Authorization", "ConnectApi", "Core", "Data", "Hosting", "Portal", "Portfolio", "Usage"],
     };
 
     /// <summary>
@@ -37,7 +40,7 @@ public sealed partial class DependencyRuleTests
     /// </summary>
     private static readonly string[] ModelFiles = ["Data/KryptosDbContext.cs", "Data/Migrations/"];
 
-    private static readonly string[] Areas = ["Accounts", "Authorization", "ConnectApi", "Core", "Data", "Hosting", "Portal", "Portfolio", "Shared"];
+    private static readonly string[] Areas = ["Accounts", "Authorization", "ConnectApi", "Core", "Data", "Hosting", "Portal", "Portfolio", "Shared", "Usage"];
 
     [Fact]
     public void EveryArea_DependsOnlyOnWhatTheRuleAllows()
@@ -172,7 +175,7 @@ public sealed partial class DependencyRuleTests
 
     private sealed record SourceFile(string Path, string Text);
 
-    [GeneratedRegex(@"Kryptos\.Connect\.(?<area>Accounts|Authorization|Core|Data|Hosting|Portal|Shared)\b")]
+    [GeneratedRegex(@"Kryptos\.Connect\.(?<area>Accounts|Authorization|ConnectApi|Core|Data|Hosting|Portal|Shared|Usage)\b")]
     private static partial Regex QualifiedName();
 
     [GeneratedRegex(@"(?<![\w.""/])(?<area>Accounts|Authorization|Core|Portal)\.[A-Z]\w*")]

@@ -3,6 +3,7 @@ using Kryptos.Connect.Authorization.Clients;
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Hosting;
+using Kryptos.Connect.Portal.Usage;
 using Kryptos.Connect.Portal.Workspaces;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Kryptos.Connect.Portal.Clients;
 
-public sealed class DetailsModel(ClientService clients, UserManager<User> users, TimeProvider time) : WorkspacePageModel
+public sealed class DetailsModel(ClientService clients, UserManager<User> users, WorkspaceUsage usage, TimeProvider time) : WorkspacePageModel
 {
     public const string NewSecretKey = "Clients.NewSecret";
     public const string JustCreatedKey = "Clients.JustCreated";
@@ -57,8 +58,12 @@ public sealed class DetailsModel(ClientService clients, UserManager<User> users,
         });
     }
 
-    public IActionResult OnGet()
+    /// <summary>This client's calls in the last 7 days (on the page's GET only).</summary>
+    public WorkspaceUsageData? Usage { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
     {
+        Usage = await usage.ReadAsync(Workspace.Id, UsageRange.Week, Client.ClientId, cancellationToken: HttpContext.RequestAborted);
         NewSecret = TempData[NewSecretKey] as string;
         JustCreated = TempData[JustCreatedKey] is true;
         if (NewSecret is not null)

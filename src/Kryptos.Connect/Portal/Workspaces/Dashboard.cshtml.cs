@@ -2,11 +2,12 @@ using Kryptos.Connect.Authorization.ApiKeys;
 using Kryptos.Connect.Authorization.Clients;
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Portal.Members;
+using Kryptos.Connect.Portal.Usage;
 using Microsoft.AspNetCore.Identity;
 
 namespace Kryptos.Connect.Portal.Workspaces;
 
-public sealed class DashboardModel(UserManager<User> users, ClientService clients, InvitationService invitations, ApiKeyService apiKeys) : WorkspacePageModel
+public sealed class DashboardModel(UserManager<User> users, ClientService clients, InvitationService invitations, ApiKeyService apiKeys, WorkspaceUsage usage) : WorkspacePageModel
 {
     public IReadOnlyList<ClientSummary> Clients { get; private set; } = [];
 
@@ -18,6 +19,8 @@ public sealed class DashboardModel(UserManager<User> users, ClientService client
 
     /// <summary>Keys neither revoked nor expired.</summary>
     public int LiveApiKeys { get; private set; }
+    /// <summary>The last 24 hours of calls made with the workspace's clients and keys.</summary>
+    public UsageTotals Usage { get; private set; } = UsageTotals.Of([]);
 
     public async Task OnGetAsync()
     {
@@ -26,5 +29,6 @@ public sealed class DashboardModel(UserManager<User> users, ClientService client
         EmailConfirmed = (await users.GetUserAsync(User))?.EmailConfirmed == true;
         Clients = await clients.ListAsync(Workspace.Id, HttpContext.RequestAborted);
         LiveApiKeys = await apiKeys.CountLiveAsync(Workspace.Id, HttpContext.RequestAborted);
+        Usage = (await usage.ReadAsync(Workspace.Id, UsageRange.Day, cancellationToken: HttpContext.RequestAborted)).Totals;
     }
 }
