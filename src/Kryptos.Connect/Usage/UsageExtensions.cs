@@ -21,6 +21,7 @@ public static class UsageExtensions
         services.AddScoped<UsageRollup>();
         services.AddHostedService<UsageRollupService>();
         services.AddScoped<UsageReader>();
+        services.AddScoped<UserActivity>();
         return builder;
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class DependencyRuleTests
         ["Hosting"] = ["Data"],
         ["Core"] = ["Data", "Hosting"],
         ["Accounts"] = ["Core", "Data", "Hosting"],
-        ["Authorization"] = ["Core", "Data", "Hosting"],
+        ["Authorization"] = ["Core", "Data", "Hosting", "Usage"],
         // The portal is the developers' UI: it manages OAuth clients and lists grants through
         // Authorization's public services; nothing else depends on the portal.
         ["Portal"] = ["Core", "Data", "Hosting", "Authorization", "Portfolio", "Usage"],
