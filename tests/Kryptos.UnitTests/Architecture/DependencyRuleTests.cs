@@ -175,7 +175,7 @@ public sealed partial class DependencyRuleTests
 
     private sealed record SourceFile(string Path, string Text);
 
-    [GeneratedRegex(@"Kryptos\.Connect\.(?<area>Accounts|Authorization|ConnectApi|Core|Data|Hosting|Portal|Shared|Usage)\b")]
+    [GeneratedRegex(@"Kryptos\.Connect\.(?<area>Accounts|Authorization|ConnectApi|Core|Data|Hosting|Portal|Portfolio|Shared|Usage)\b")]
     private static partial Regex QualifiedName();
 
     [GeneratedRegex(@"(?<![\w.""/])(?<area>Accounts|Authorization|Core|Portal)\.[A-Z]\w*")]
