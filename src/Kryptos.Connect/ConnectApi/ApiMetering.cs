@@ -104,7 +104,9 @@ internal sealed class ApiMeteringMiddleware(RequestDelegate next, UsageRecorder 
     private static (string Route, string? Scope) Describe(RouteEndpoint endpoint, string method)
     {
         var pattern = endpoint.RoutePattern.RawText ?? ConnectApiExtensions.BasePath + "/*";
-        var route = method + " " + (pattern.StartsWith('/') ? pattern : "/" + pattern);
+        // A group's root is mapped as "/v1/transactions/": the template as written in the docs has no trailing slash.
+        var path = pattern.StartsWith('/') ? pattern : "/" + pattern;
+        var route = method + " " + (path.Length > 1 ? path.TrimEnd('/') : path);
         if (route.Length > UsageRecord.RouteMaxLength)
         {
             route = route[..UsageRecord.RouteMaxLength];
