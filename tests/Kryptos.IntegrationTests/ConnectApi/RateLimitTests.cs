@@ -2,6 +2,7 @@ using System.Net;
 using Kryptos.IntegrationTests.Infrastructure;
 using Kryptos.Connect.Core.RateLimits;
 using Kryptos.IntegrationTests.Oidc;
+using Kryptos.IntegrationTests.Usage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -61,6 +62,10 @@ public sealed class RateLimitTests(RateLimitFactory factory) : IClassFixture<Rat
         using var again = await http.GetApiAsync("/v1/holdings", app.AccessToken);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.StartsWith("\"api\";r=2;t=", Assert.Single(again.Headers.GetValues("RateLimit")), StringComparison.Ordinal);
+
+        // The refusal is metered like any call, so the usage page counts it: 3 + 1 + 1 = 5.
+        var metered = await factory.MeteredAsync(app.Client.ClientId, 5);
+        Assert.Equal([(200, 4), (429, 1)], metered.GroupBy(r => r.StatusCode).OrderBy(g => g.Key).Select(g => (g.Key, g.Count())));
     }
 
     [Fact]
