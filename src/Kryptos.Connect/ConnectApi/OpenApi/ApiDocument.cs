@@ -27,6 +27,7 @@ internal static class ApiDocument
     public const string Name = "v1";
     public const string Path = "/openapi/{documentName}.json";
     public const string SecurityScheme = "oauth2";
+    public const string ApiKeySecurityScheme = "apiKey";
     private const string ProblemSchema = "Problem";
     private const string ProblemJson = "application/problem+json";
 
@@ -76,11 +77,13 @@ internal static class ApiDocument
 
                 **Authentication.** OAuth 2.0 authorization code with PKCE (S256) at `/oidc/auth` and `/oidc/token`.
                 Send the access token in the `Authorization: Bearer` header; a token in the URL or a form body is refused.
-                A token is bound to one workspace: no workspace id is ever passed.
+                A token is bound to one workspace: no workspace id is ever passed. A workspace's own servers may instead
+                send a workspace API key (`kryptos_live_…`) in the `X-API-Key` header, with the scopes it was created with.
 
                 **Errors.** RFC 9457 problem details (`application/problem+json`) with a stable `code`:
-                401 `unauthorized` / `invalid_token` (with `WWW-Authenticate: Bearer`), 403 `insufficient_scope`
-                (naming the `scope`), 404 `not_found`, 405 `method_not_allowed`, 400 with a code per bad parameter.
+                401 `unauthorized` / `invalid_token` / `invalid_api_key` / `api_key_expired` / `invalid_request` (with
+                `WWW-Authenticate: Bearer`), 403 `insufficient_scope` (naming the `scope`) or `ip_not_allowed`, 404 `not_found`,
+                405 `method_not_allowed`, 400 with a code per bad parameter.
 
                 **Shapes.** Lists are `{ "data": [...], "pagination": { "limit", "offset", "total", "hasMore" } }`
                 (`limit` 1–200, default 50); single resources are `{ "data": {...} }`. Amounts are decimal strings,
@@ -105,6 +108,13 @@ internal static class ApiDocument
                     Scopes = KryptosScopes.All.ToDictionary(s => s.Name, s => s.Description),
                 },
             },
+        };
+        document.Components.SecuritySchemes[ApiKeySecurityScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = "X-API-Key",
+            Description = "A workspace API key (`kryptos_live_…`), created by the workspace's owners and admins in the portal. Header only; a key in the URL or a form body is refused.",
         };
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[ProblemSchema] = new OpenApiSchema
@@ -134,6 +144,7 @@ internal static class ApiDocument
             new() { Name = "Accounting", Description = "The double-entry ledger derived from the transactions." },
             new() { Name = "Reports", Description = "Generated CSV reports and their downloads." },
             new() { Name = "Providers", Description = "Supported exchanges, wallets and chains (public)." },
+            new() { Name = "API keys", Description = "Leak reports for secret scanners (public)." },
         };
     }
 
@@ -182,9 +193,14 @@ internal static class ApiDocument
         if (!isPublic)
         {
             operation.Description = $"{operation.Description}\n\nScope: `{scope}`.".TrimStart();
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecurityScheme, context.Document)] = [scope!] }];
-            operation.Responses["401"] = Problem(context.Document!, "No access token, or one that is not valid, expired or revoked. `WWW-Authenticate: Bearer` says which.", 401, "invalid_token", "Unauthorized", "The access token was revoked.");
-            operation.Responses["403"] = Problem(context.Document!, $"The token lacks the scope `{scope}` (`WWW-Authenticate: Bearer error=\"insufficient_scope\"`).", 403, "insufficient_scope", "Insufficient scope",
+            // Either an access token or an API key with the scope.
+            operation.Security =
+            [
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecurityScheme, context.Document)] = [scope!] },
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeySecurityScheme, context.Document)] = [] },
+            ];
+            operation.Responses["401"] = Problem(context.Document!, "No access token or API key, or one that is not valid, expired or revoked (`invalid_token`, `invalid_api_key`, `api_key_expired`). `WWW-Authenticate: Bearer` says which.", 401, "invalid_token", "Unauthorized", "The access token was revoked.");
+            operation.Responses["403"] = Problem(context.Document!, $"The token or key lacks the scope `{scope}` (`WWW-Authenticate: Bearer error=\"insufficient_scope\"`), or the key does not allow the caller's IP address (`ip_not_allowed`).", 403, "insufficient_scope", "Insufficient scope",
                 $"This resource needs the scope {scope}; ask the user to authorize it.", scope);
         }
         else
