@@ -89,7 +89,7 @@ public sealed class UsageModel(WorkspaceUsage usage) : WorkspacePageModel
         ActiveGrants = await usage.ActiveGrantsAsync(Workspace.Id, cancellation);
         TopEndpoints = Rows(Data.Slices.GroupBy(s => s.Route), r => r, _ => null).Take(10).ToList();
         PerClient = Rows(Data.Slices.Where(s => s.ClientId.Length > 0).GroupBy(s => s.ClientId), Data.ClientName, c => Link(range, client: c)).ToList();
-        PerKey = Rows(Data.Slices.Where(s => s.KeyId != Guid.Empty).GroupBy(s => s.KeyId), WorkspaceUsage.KeyName, k => Link(range, key: k)).ToList();
+        PerKey = Rows(Data.Slices.Where(s => s.KeyId != Guid.Empty).GroupBy(s => s.KeyId), Data.KeyName, k => Link(range, key: k)).ToList();
         return Page();
     }
 

@@ -26,11 +26,14 @@ public sealed record UsageRange(string Key, string Label, UsageGranularity Resol
 }
 
 /// <summary>The usage of one workspace for a range, with the names of its clients and keys.</summary>
-public sealed record WorkspaceUsageData(UsageRange Range, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UsageSlice> Slices, IReadOnlyDictionary<string, string> ClientNames)
+public sealed record WorkspaceUsageData(UsageRange Range, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UsageSlice> Slices, IReadOnlyDictionary<string, string> ClientNames, IReadOnlyDictionary<Guid, string> KeyNames)
 {
     public UsageTotals Totals { get; } = UsageTotals.Of(Slices);
 
     public string ClientName(string clientId) => ClientNames.TryGetValue(clientId, out var name) ? name : clientId;
+
+    /// <summary>The key's name and masked value, e.g. "Reporting server (kryptos_live_Ab3d…x9Zq)"; a deleted key by the start of its id.</summary>
+    public string KeyName(Guid keyId) => KeyNames.TryGetValue(keyId, out var name) ? name : "API key " + keyId.ToString()[..8];
 }
 
 /// <summary>
@@ -52,7 +55,10 @@ public sealed class WorkspaceUsage(KryptosDbContext db, UsageReader reader, Time
         var from = range.FromAt(now);
         var to = range.ToAt(now);
         var slices = await reader.ReadAsync(new UsageQuery(workspaceId, [.. names.Keys], from, to, range.Resolution, clientId, keyId), cancellationToken);
-        return new WorkspaceUsageData(range, from, to, slices, names);
+        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.WorkspaceId == workspaceId)
+            .Select(k => new { k.Id, k.Name, k.Prefix, k.LastFour })
+            .ToDictionaryAsync(k => k.Id, k => $"{k.Name} ({k.Prefix}…{k.LastFour})", cancellationToken);
+        return new WorkspaceUsageData(range, from, to, slices, names, keys);
     }
 
     /// <summary>Connected users per client of the workspace: its clients' valid grants.</summary>
@@ -63,11 +69,6 @@ public sealed class WorkspaceUsage(KryptosDbContext db, UsageReader reader, Time
             .Select(g => new { ClientId = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.ClientId, g => g.Count, StringComparer.Ordinal, cancellationToken);
 
-    /// <summary>
-    /// How an API key is named on the usage pages. API keys live on another branch: the lead wires
-    /// their names here; until then a key shows as the start of its id.
-    /// </summary>
-    public static string KeyName(Guid keyId) => "API key " + keyId.ToString()[..8];
 }
 
 /// <summary>Counts and latency percentiles of a set of slices.</summary>
