@@ -97,6 +97,8 @@ public class MeteringBenchmarks : IDisposable
             Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_KRYPTOS_CONNECT",
                 Path.Combine(root?.FullName ?? throw new InvalidOperationException("Kryptos.slnx not found"), "src", "Kryptos.Connect"));
             Settings["Usage:Metering:Enabled"] = metering ? "true" : "false";
+            // One client calling as fast as it can: far above any production rate limit.
+            Settings["RateLimits:ApiRequestsPerMinute"] = "10000000";
             // Production's cadence, not the tests' 50 ms.
             Settings["Usage:Metering:FlushInterval"] = "00:00:01";
         }
