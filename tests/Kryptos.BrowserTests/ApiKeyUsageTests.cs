@@ -62,7 +62,9 @@ public sealed class ApiKeyUsageTests(BrowserFixture fixture, ITestOutputHelper o
         await Expect(page.GetByRole(AriaRole.Table).Filter(new() { HasText = "Reporting server" })).ToContainTextAsync(key[..17] + "…" + key[^4..]);
 
         // Revoked, the key stops working within seconds.
+        // The key's own page shows its numbers too.
         await page.GotoAsync(keyPage.Split('?')[0]);
+        await Expect(page.Locator("#key-usage [data-total='requests']")).ToHaveTextAsync("3");
         await page.GetByLabel("I understand that requests with this key will be refused").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke key" }).ClickAsync();
         var status = HttpStatusCode.OK;

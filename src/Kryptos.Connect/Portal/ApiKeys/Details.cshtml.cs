@@ -2,6 +2,7 @@ using Kryptos.Connect.Authorization.ApiKeys;
 using Kryptos.Connect.Core;
 using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Hosting;
+using Kryptos.Connect.Portal.Usage;
 using Kryptos.Connect.Portal.Workspaces;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.Filters;
 namespace Kryptos.Connect.Portal.ApiKeys;
 
 /// <summary>One key: its details, the key itself once right after creation, and revocation.</summary>
-public sealed class DetailsModel(ApiKeyService keys, UserManager<User> users, TimeProvider time) : WorkspacePageModel
+public sealed class DetailsModel(ApiKeyService keys, UserManager<User> users, WorkspaceUsage usage, TimeProvider time) : WorkspacePageModel
 {
     public const string NewKeyKey = "ApiKeys.NewKey";
 
@@ -44,8 +45,12 @@ public sealed class DetailsModel(ApiKeyService keys, UserManager<User> users, Ti
         });
     }
 
-    public IActionResult OnGet()
+    /// <summary>The key's own calls over the last 7 days.</summary>
+    public WorkspaceUsageData? Usage { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
     {
+        Usage = await usage.ReadAsync(Workspace.Id, UsageRange.Week, keyId: Key.Id, cancellationToken: HttpContext.RequestAborted);
         NewKey = TempData[NewKeyKey] as string;
         if (NewKey is not null)
         {

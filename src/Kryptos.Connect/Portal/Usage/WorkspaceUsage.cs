@@ -25,6 +25,9 @@ public sealed record UsageRange(string Key, string Label, UsageGranularity Resol
     public DateTimeOffset ToAt(DateTimeOffset now) => FromAt(now) + (Step * Slots);
 }
 
+/// <summary>A client's or an API key's own numbers on its page (<c>_UsageSummary</c>): <paramref name="Id"/> prefixes the element ids.</summary>
+public sealed record UsageSummary(WorkspaceUsageData Data, string Id, string What, string Link);
+
 /// <summary>The usage of one workspace for a range, with the names of its clients and keys.</summary>
 public sealed record WorkspaceUsageData(UsageRange Range, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UsageSlice> Slices, IReadOnlyDictionary<string, string> ClientNames, IReadOnlyDictionary<Guid, string> KeyNames)
 {
