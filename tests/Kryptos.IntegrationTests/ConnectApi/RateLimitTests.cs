@@ -1,6 +1,7 @@
 using System.Net;
 using Kryptos.IntegrationTests.Infrastructure;
 using Kryptos.Connect.Core.RateLimits;
+using Kryptos.IntegrationTests.ApiKeys;
 using Kryptos.IntegrationTests.Oidc;
 using Kryptos.IntegrationTests.Usage;
 using Microsoft.Extensions.DependencyInjection;
@@ -133,5 +134,31 @@ public sealed class RateLimitTests(RateLimitFactory factory) : IClassFixture<Rat
         {
             options.Workspaces.Remove(workspaceId);
         }
+    }
+
+    [Fact]
+    public async Task AnApiKey_HasItsOwnBudget_AndIsRefusedWith429LikeAnApp()
+    {
+        var (_, owner, workspaceId) = await factory.OwnerWithWorkspaceAsync("Key Budget");
+        var (_, key) = await owner.CreateKeyAsync(workspaceId);
+        var (_, other) = await owner.CreateKeyAsync(workspaceId, name: "Second server");
+        using var http = factory.Backchannel();
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var ok = await http.GetWithKeyAsync("/v1/workspace", key);
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using var refused = await http.GetWithKeyAsync("/v1/workspace", key);
+        var problem = await ApiIntents.ProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.StartsWith("This API key made more than 3 requests", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(refused.Headers.Contains("Retry-After"));
+
+        // Each key has its own budget, even in the same workspace.
+        using var second = await http.GetWithKeyAsync("/v1/workspace", other);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.StartsWith("\"api\";r=2;", Assert.Single(second.Headers.GetValues("RateLimit")), StringComparison.Ordinal);
+        owner.Dispose();
     }
 }
