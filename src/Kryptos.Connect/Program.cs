@@ -26,6 +26,11 @@ if (!app.HasValidSettings())
     return 1;                       // one line per wrong setting on standard error, naming its key
 }
 
+if (args is ["migrate"])
+{
+    return await app.MigrateDatabaseAsync(); // the upgrade step of a deployment: apply migrations, exit
+}
+
 app.UseConnectApiMetering();        // meters every /v1 request, 401s and 429s included (before everything else)
 app.UseHosting();                   // forwarded headers, errors, security headers, limits, routing, rate limits
 app.UseAuthorizationServerMetadataLocation(); // RFC 8414 metadata at /.well-known/oauth-authorization-server/oidc

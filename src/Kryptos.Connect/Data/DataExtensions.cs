@@ -1,43 +1,90 @@
 using Kryptos.Connect.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 
 namespace Kryptos.Connect.Data;
 
 public static class DataExtensions
 {
-    /// <summary>Registers <see cref="KryptosDbContext"/> for the configured provider.</summary>
+    /// <summary>Registers <see cref="KryptosDbContext"/> for the configured provider (SQLite or PostgreSQL).</summary>
     public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var connectionString = builder.Configuration.GetConnectionString("Kryptos");
         builder.Services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.SectionName)
             .ValidateDataAnnotationsRecursively(DatabaseOptions.SectionName)
-            .Validate(o => o.Provider == DatabaseProvider.Sqlite,
-                "Database:Provider 'Postgres' is not available yet; use 'Sqlite'.")
+            .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(connectionString),
+                "ConnectionStrings:Kryptos is required when Database:Provider is 'Postgres' (for example 'Host=db;Database=kryptos;Username=kryptos;Password=…').")
             .ValidateOnStart();
 
-        var connectionString = builder.Configuration.GetConnectionString("Kryptos");
-        if (string.IsNullOrWhiteSpace(connectionString))
+        var provider = builder.Configuration.GetValue(DatabaseOptions.SectionName + ":" + nameof(DatabaseOptions.Provider), DatabaseProvider.Sqlite);
+        if (provider == DatabaseProvider.Postgres)
         {
-            connectionString = DatabaseOptions.DefaultSqliteConnectionString;
+            builder.Services.AddDbContext<KryptosDbContext, PostgresKryptosDbContext>((services, options) =>
+                UseProvider(options, provider, connectionString ?? string.Empty, services.GetRequiredService<IOptions<DatabaseOptions>>().Value.CommandTimeoutSeconds));
         }
-
-        EnsureSqliteDirectory(connectionString);
-
-        builder.Services.AddSingleton<SqliteDurabilityInterceptor>();
-        builder.Services.AddDbContext<KryptosDbContext, SqliteKryptosDbContext>((services, options) =>
+        else
         {
-            var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(database.CommandTimeoutSeconds))
-                .AddInterceptors(services.GetRequiredService<SqliteDurabilityInterceptor>());
-        });
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                connectionString = DatabaseOptions.DefaultSqliteConnectionString;
+            }
+
+            EnsureSqliteDirectory(connectionString);
+            builder.Services.AddSingleton<SqliteDurabilityInterceptor>();
+            builder.Services.AddDbContext<KryptosDbContext, SqliteKryptosDbContext>((services, options) =>
+                UseProvider(options, provider, connectionString, services.GetRequiredService<IOptions<DatabaseOptions>>().Value.CommandTimeoutSeconds)
+                    .AddInterceptors(services.GetRequiredService<SqliteDurabilityInterceptor>()));
+        }
 
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<KryptosDbContext>("database", tags: ["ready"]);
         builder.Services.AddHostedService<DatabaseInitializer>();
         return builder;
+    }
+
+    /// <summary>
+    /// The upgrade step of a deployment (<c>Kryptos.Connect migrate</c>, docs/deployment.md): applies
+    /// the pending migrations and exits, so that instances can start with
+    /// <c>Database:MigrateOnStart=false</c>. EF Core takes a database lock while migrating, so
+    /// instances that migrate on start at the same moment wait for each other instead of colliding.
+    /// </summary>
+    public static async Task<int> MigrateDatabaseAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KryptosDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+        await db.Database.MigrateAsync();
+        await Console.Out.WriteLineAsync(pending.Count == 0
+            ? $"The {db.Database.ProviderName} database is up to date."
+            : $"Applied {pending.Count} migration(s) to the {db.Database.ProviderName} database: {string.Join(", ", pending)}.");
+        return 0;
+    }
+
+    /// <summary>
+    /// The provider, its connection and its migrations assembly: one place for the host and for
+    /// <c>dotnet ef</c> (the design-time factories).
+    /// </summary>
+    internal static DbContextOptionsBuilder UseProvider(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString, int commandTimeoutSeconds)
+    {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            options.UseNpgsql(connectionString, npgsql => npgsql
+                .CommandTimeout(commandTimeoutSeconds)
+                .MigrationsAssembly(PostgresKryptosDbContext.MigrationsAssembly));
+        }
+        else
+        {
+            options.UseSqlite(connectionString, sqlite => sqlite
+                .CommandTimeout(commandTimeoutSeconds)
+                .MigrationsAssembly(SqliteKryptosDbContext.MigrationsAssembly));
+        }
+
+        return options.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
     }
 
     /// <summary>Creates the folder of a SQLite file so that a fresh clone starts without setup.</summary>

@@ -6,7 +6,6 @@ using Kryptos.Connect.Core.Workspaces;
 using Kryptos.Connect.Portfolio.Demo;
 using Kryptos.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Kryptos.IntegrationTests.ConnectApi.ApiIntents;
@@ -393,36 +392,10 @@ public sealed class ApiKeyLifecycleTests(ApiKeyFactory factory) : IClassFixture<
         }
 
         var body = key[ApiKeyFormat.Prefix.Length..(ApiKeyFormat.Prefix.Length + ApiKeyFormat.BodyLength)];
-        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(factory.Root, "kryptos.db")};Mode=ReadOnly;Pooling=False"))
-        {
-            await connection.OpenAsync();
-            var tables = new List<string>();
-            await using (var command = connection.CreateCommand())
-            {
-                command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-                await using var reader = await command.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    tables.Add(reader.GetString(0));
-                }
-            }
-
-            Assert.Contains("ApiKeys", tables);
-            foreach (var table in tables)
-            {
-                await using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT * FROM \"{table}\"";
-                await using var reader = await command.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    for (var i = 0; i < reader.FieldCount; i++)
-                    {
-                        var value = reader.IsDBNull(i) ? "" : reader.GetValue(i) is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? "";
-                        Assert.DoesNotContain(body, value, StringComparison.Ordinal);
-                    }
-                }
-            }
-        }
+        var (tables, values) = await TestDatabase.DumpAsync(factory.Root);
+        Assert.Contains("ApiKeys", tables);
+        Assert.Contains(key[^4..], values); // the dump reads rows: the key's last four characters are stored, for display
+        Assert.DoesNotContain(values, v => v.Contains(body, StringComparison.Ordinal));
 
         Assert.DoesNotContain(factory.Logs.Messages, m => m.Contains(body, StringComparison.Ordinal));
     }

@@ -65,7 +65,12 @@ public sealed class HostProcess : IAsyncDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["ConnectionStrings__Kryptos"] = $"Data Source={Path.Combine(root, "kryptos.db")}";
+        TestDatabase.EnsureCreated(root);
+        foreach (var (key, value) in TestDatabase.Settings(root))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         start.Environment["Email__PickupDirectory"] = Path.Combine(root, "outbox");
         foreach (var (key, value) in settings)
         {
@@ -135,6 +140,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        await TestDatabase.DropAsync(_root);
         try
         {
             Directory.Delete(_root, recursive: true);

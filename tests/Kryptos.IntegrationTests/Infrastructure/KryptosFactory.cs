@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Kryptos.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The real host on a real SQLite file in a temporary folder, with mail going to a pickup folder the
-/// tests read. One factory is shared by a test class; every test makes its own users and workspaces,
+/// The real host on a real SQLite file in a temporary folder (or its own database on a real PostgreSQL
+/// server, see <see cref="TestDatabase"/>), with mail going to a pickup folder the tests read. One factory is shared by a test class; every test makes its own users and workspaces,
 /// so no test depends on another's data.
 /// </summary>
 public class KryptosFactory : WebApplicationFactory<Program>
@@ -67,7 +67,12 @@ public class KryptosFactory : WebApplicationFactory<Program>
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Kryptos", $"Data Source={Path.Combine(Root, "kryptos.db")}");
+        TestDatabase.EnsureCreated(Root);
+        foreach (var (key, value) in TestDatabase.Settings(Root))
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Email:PickupDirectory", Path.Combine(Root, "outbox"));
         builder.UseSetting("Database:SeedDemoData", "false");
         foreach (var (key, value) in Settings)
@@ -106,6 +111,8 @@ public class KryptosFactory : WebApplicationFactory<Program>
         {
             return;
         }
+
+        await TestDatabase.DropAsync(Root);
 
         try
         {

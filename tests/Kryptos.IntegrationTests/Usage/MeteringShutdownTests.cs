@@ -1,7 +1,6 @@
 using System.Net;
 using Kryptos.IntegrationTests.ConnectApi;
 using Kryptos.IntegrationTests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace Kryptos.IntegrationTests.Usage;
 
@@ -45,12 +44,14 @@ public sealed class MeteringShutdownTests
 
     private static async Task<long> CountAsync(string root, string clientId)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(root, "kryptos.db")};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM UsageRecords WHERE ClientId = $client";
-        command.Parameters.AddWithValue("$client", clientId);
-        return (long)(await command.ExecuteScalarAsync())!;
+        try
+        {
+            return await TestDatabase.CountAsync(root, "SELECT COUNT(*) FROM \"UsageRecords\" WHERE \"ClientId\" = @p0", clientId);
+        }
+        finally
+        {
+            await TestDatabase.DropAsync(root);
+        }
     }
 
     private sealed class SlowFlushFactory : KryptosFactory

@@ -266,7 +266,8 @@ public sealed class InvitationTests(KryptosFactory factory) : IClassFixture<Kryp
         Assert.True(token.Length >= 43, $"The token '{token}' is shorter than 256 bits.");
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token))), invitation.TokenHash);
         Assert.DoesNotContain(await factory.AuditEventsAsync(workspaceId), e => e.Summary.Contains(token, StringComparison.Ordinal));
-        // Nowhere in the database files either (the WAL included).
+        // Nowhere in the database either: in no table, and for SQLite in no byte of its files (the WAL included).
+        Assert.DoesNotContain((await TestDatabase.DumpAsync(factory.Root)).Values, v => v.Contains(token, StringComparison.Ordinal));
         foreach (var file in Directory.GetFiles(factory.Root, "kryptos.db*"))
         {
             await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Kryptos.Connect.Data.Migrations.Sqlite
+namespace Kryptos.Connect.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class AccountStatusAndAppSharing : Migration
