@@ -32,6 +32,7 @@ if (args is ["migrate"])
 }
 
 app.UseConnectApiMetering();        // meters every /v1 request, 401s and 429s included (before everything else)
+app.UseConnectApiRequestChecks();   // /v1 requests the portal's pipeline must not answer in HTML (a NUL in the query: 400 problem)
 app.UseHosting();                   // forwarded headers, errors, security headers, limits, routing, rate limits
 app.UseAuthorizationServerMetadataLocation(); // RFC 8414 metadata at /.well-known/oauth-authorization-server/oidc
 app.UseAuthorizationServerCors();   // CORS for the token/userinfo endpoints browser apps call

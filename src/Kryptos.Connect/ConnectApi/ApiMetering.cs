@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Kryptos.Connect.Authorization.ApiAccess;
+using Kryptos.Connect.Hosting;
 using Kryptos.Connect.Usage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -23,6 +24,26 @@ public static class ApiMeteringExtensions
             app.UseWhen(ConnectApiExtensions.IsApiRequest, api => api.UseMiddleware<ApiMeteringMiddleware>());
         }
 
+        return app;
+    }
+
+    /// <summary>
+    /// Checks on /v1 requests that must answer with a problem document before the portal's pipeline
+    /// (whose error pages are HTML) could: a NUL character in the query string is a 400.
+    /// </summary>
+    public static WebApplication UseConnectApiRequestChecks(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseWhen(ConnectApiExtensions.IsApiRequest, api => api.Use(next => async context =>
+        {
+            if (HostingExtensions.HasNulInQuery(context.Request))
+            {
+                await ApiProblems.BadRequest("invalid_request", "The query string contains a NUL character.").ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        }));
         return app;
     }
 }

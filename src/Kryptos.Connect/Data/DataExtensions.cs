@@ -1,6 +1,7 @@
 using Kryptos.Connect.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 
@@ -57,12 +58,29 @@ public static class DataExtensions
         ArgumentNullException.ThrowIfNull(app);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KryptosDbContext>();
-        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
-        await db.Database.MigrateAsync();
+        var pending = await db.ApplyMigrationsAsync();
         await Console.Out.WriteLineAsync(pending.Count == 0
             ? $"The {db.Database.ProviderName} database is up to date."
             : $"Applied {pending.Count} migration(s) to the {db.Database.ProviderName} database: {string.Join(", ", pending)}.");
         return 0;
+    }
+
+    /// <summary>
+    /// Applies the pending migrations and returns their ids. The history table is created first:
+    /// EF Core would otherwise read it before it exists, which PostgreSQL answers with an error that
+    /// EF Core logs at Error level on every first start (<c>CREATE TABLE IF NOT EXISTS</c> is safe for
+    /// instances starting together; EF Core's migration lock does the rest).
+    /// </summary>
+    internal static async Task<List<string>> ApplyMigrationsAsync(this KryptosDbContext db, CancellationToken cancellationToken = default)
+    {
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
+        return pending;
     }
 
     /// <summary>

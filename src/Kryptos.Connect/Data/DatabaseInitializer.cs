@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Kryptos.Connect.Data;
@@ -19,11 +18,10 @@ internal sealed partial class DatabaseInitializer(
         var db = scope.ServiceProvider.GetRequiredService<KryptosDbContext>();
         if (options.Value.MigrateOnStart)
         {
-            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            if (pending.Count > 0)
+            var applied = await db.ApplyMigrationsAsync(cancellationToken);
+            if (applied.Count > 0)
             {
-                LogMigrating(logger, pending.Count);
-                await db.Database.MigrateAsync(cancellationToken);
+                LogMigrated(logger, applied.Count);
             }
         }
 
@@ -38,6 +36,6 @@ internal sealed partial class DatabaseInitializer(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} database migration(s)")]
-    private static partial void LogMigrating(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} database migration(s)")]
+    private static partial void LogMigrated(ILogger logger, int count);
 }

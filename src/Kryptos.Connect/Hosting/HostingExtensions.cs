@@ -132,6 +132,7 @@ public static partial class HostingExtensions
         app.UseSecurityHeaders();
         app.UseRequestSizeLimit();
         app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseRejectNulInQueryStrings();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();
@@ -145,6 +146,44 @@ public static partial class HostingExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;
+    }
+
+    /// <summary>
+    /// Refuses a query string with a NUL character (<c>%00</c>) with 400, as the form reader and
+    /// Kestrel already do for bodies and paths: no page needs one, and PostgreSQL refuses NUL in any
+    /// text it is sent, so a filter carrying one would otherwise end in a database error. (The
+    /// Connect API answers the same with a problem document before this runs.)
+    /// </summary>
+    private static void UseRejectNulInQueryStrings(this WebApplication app) =>
+        app.Use(next => context =>
+        {
+            if (HasNulInQuery(context.Request))
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+
+    /// <summary>Whether a query string key or value holds a NUL character once decoded.</summary>
+    public static bool HasNulInQuery(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!request.QueryString.HasValue)
+        {
+            return false;
+        }
+
+        foreach (var (key, values) in request.Query)
+        {
+            if (key.Contains('\0', StringComparison.Ordinal) || values.Any(v => v is not null && v.Contains('\0', StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

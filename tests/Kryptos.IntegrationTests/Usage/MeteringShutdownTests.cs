@@ -38,20 +38,14 @@ public sealed class MeteringShutdownTests
         }
         finally
         {
+            await TestDatabase.DropAsync(root);
             Directory.Delete(root, recursive: true);
         }
     }
 
     private static async Task<long> CountAsync(string root, string clientId)
     {
-        try
-        {
-            return await TestDatabase.CountAsync(root, "SELECT COUNT(*) FROM \"UsageRecords\" WHERE \"ClientId\" = @p0", clientId);
-        }
-        finally
-        {
-            await TestDatabase.DropAsync(root);
-        }
+        return await TestDatabase.CountAsync(root, "SELECT COUNT(*) FROM \"UsageRecords\" WHERE \"ClientId\" = @p0", clientId);
     }
 
     private sealed class SlowFlushFactory : KryptosFactory
