@@ -31,6 +31,11 @@ if (args is ["migrate"])
     return await app.MigrateDatabaseAsync(); // the upgrade step of a deployment: apply migrations, exit
 }
 
+if (!await app.HasCurrentSchemaAsync())
+{
+    return 1;                       // Database:MigrateOnStart=false on a database the migrate step has not upgraded: one line
+}
+
 app.UseConnectApiMetering();        // meters every /v1 request, 401s and 429s included (before everything else)
 app.UseHosting();                   // forwarded headers, errors, security headers, limits, routing, rate limits
 app.UseAuthorizationServerMetadataLocation(); // RFC 8414 metadata at /.well-known/oauth-authorization-server/oidc
