@@ -31,6 +31,11 @@ if (args is ["migrate"])
     return await app.MigrateDatabaseAsync(); // the upgrade step of a deployment: apply migrations, exit
 }
 
+if (!await app.HasCurrentSchemaAsync())
+{
+    return 1;                       // Database:MigrateOnStart=false on a database the migrate step has not upgraded: one line
+}
+
 app.UseConnectApiMetering();        // meters every /v1 request, 401s and 429s included (before everything else)
 app.UseConnectApiRequestChecks();   // /v1 requests the portal's pipeline must not answer in HTML (a NUL in the query: 400 problem)
 app.UseHosting();                   // forwarded headers, errors, security headers, limits, routing, rate limits

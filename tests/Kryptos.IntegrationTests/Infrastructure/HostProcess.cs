@@ -18,12 +18,12 @@ public sealed class HostProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
-    private readonly string _root;
+    private readonly HostRoot? _ownRoot;
 
-    private HostProcess(Process process, string root)
+    private HostProcess(Process process, HostRoot? ownRoot)
     {
         _process = process;
-        _root = root;
+        _ownRoot = ownRoot;
     }
 
     public Uri Address { get; private init; } = null!;
@@ -42,13 +42,45 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the host in <paramref name="environment"/> with <paramref name="settings"/> (configuration
-    /// keys such as <c>Hosting:PublicOrigin</c>; a null value leaves the key out), listening on a free
-    /// loopback port.
+    /// keys such as <c>Hosting:PublicOrigin</c>; a null value leaves the key out, even one the test
+    /// database would set), listening on a free loopback port, on a database of its own.
     /// </summary>
     public static HostProcess Start(string environment, IReadOnlyDictionary<string, string?> settings)
     {
+        var root = HostRoot.Create();
+        return Launch(environment, settings, root.Path, root, []);
+    }
+
+    /// <summary>Starts the host as <see cref="Start(string, IReadOnlyDictionary{string, string?})"/> does, on the database of <paramref name="root"/>, which the caller keeps.</summary>
+    public static HostProcess Start(string environment, IReadOnlyDictionary<string, string?> settings, HostRoot root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return Launch(environment, settings, root.Path, ownRoot: null, []);
+    }
+
+    /// <summary>
+    /// Runs a one-shot command of the host (<c>dotnet Kryptos.Connect.dll migrate</c>) on the database
+    /// of <paramref name="root"/> and waits for its exit: the exit code (null when it still ran after
+    /// <paramref name="timeout"/> and was killed) and everything it wrote.
+    /// </summary>
+    public static async Task<(int? ExitCode, string Output)> RunAsync(
+        string environment, IReadOnlyDictionary<string, string?> settings, HostRoot root, TimeSpan timeout, params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        await using var process = Launch(environment, settings, root.Path, ownRoot: null, arguments);
+        var exitCode = await process.WaitForExitAsync(timeout);
+        if (exitCode is not null)
+        {
+            // The asynchronous readers may still hold the last lines: WaitForExit() without a timeout drains them.
+            process._process.WaitForExit();
+        }
+
+        return (exitCode, process.Output);
+    }
+
+    private static HostProcess Launch(string environment, IReadOnlyDictionary<string, string?> settings, string root, HostRoot? ownRoot, string[] arguments)
+    {
         ArgumentNullException.ThrowIfNull(settings);
-        var root = Directory.CreateTempSubdirectory("kryptos-process-").FullName;
         var port = FreePort();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -58,6 +90,11 @@ public sealed class HostProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Kryptos.Connect.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var key in start.Environment.Keys.Where(k => InheritedPrefixes.Any(p => k.StartsWith(p, StringComparison.OrdinalIgnoreCase))).ToList())
         {
             start.Environment.Remove(key);
@@ -65,7 +102,6 @@ public sealed class HostProcess : IAsyncDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        TestDatabase.EnsureCreated(root);
         foreach (var (key, value) in TestDatabase.Settings(root))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -74,14 +110,19 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["Email__PickupDirectory"] = Path.Combine(root, "outbox");
         foreach (var (key, value) in settings)
         {
-            if (value is not null)
+            var name = key.Replace(":", "__", StringComparison.Ordinal);
+            if (value is null)
             {
-                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
             }
         }
 
         var process = new Process { StartInfo = start };
-        var host = new HostProcess(process, root) { Address = new Uri($"http://127.0.0.1:{port}") };
+        var host = new HostProcess(process, ownRoot) { Address = new Uri($"http://127.0.0.1:{port}") };
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.Start();
@@ -140,14 +181,9 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-        await TestDatabase.DropAsync(_root);
-        try
+        if (_ownRoot is not null)
         {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open stays in the temp folder; it harms nothing.
+            await _ownRoot.DisposeAsync();
         }
     }
 
