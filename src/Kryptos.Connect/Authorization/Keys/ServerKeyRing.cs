@@ -70,17 +70,22 @@ public sealed partial class ServerKeyRing(
         {
             var keys = loaded.Where(k => k.Key.Use == use).Select(k => k.Key).ToList();
             var latest = keys.MaxBy(k => k.ActivatesAt);
+            // Counted over every stored key of the use, readable or not, so that all instances agree.
+            var generation = await db.ServerKeys.Where(k => k.Use == use).MaxAsync(k => (int?)k.Generation, cancellationToken) ?? -1;
             if (!keys.Any(k => IsCurrent(k, now)))
             {
                 // First start, or the keys cannot be read any more (Data Protection keys lost):
-                // a key that is current right away, and its successor.
-                added |= await TryAddAsync(db, use, activatesAt: now, cancellationToken);
-                added |= await TryAddAsync(db, use, activatesAt: now + settings.RotationPeriod, cancellationToken);
+                // a key that is current right away, and its successor. Instances starting together
+                // on an empty database race for the same generations; the losers adopt the keys of
+                // the winner, so every instance encrypts and signs with keys all the others hold.
+                added |= await TryAddAsync(db, use, generation + 1, activatesAt: now, cancellationToken);
+                added |= await TryAddAsync(db, use, generation + 2, activatesAt: now + settings.RotationPeriod, cancellationToken);
             }
             else if (latest!.ActivatesAt - settings.PublishAhead <= now)
             {
-                // The newest key is published (or already current): line up the one after it.
-                added |= await TryAddAsync(db, use, activatesAt: latest.ActivatesAt + settings.RotationPeriod, cancellationToken);
+                // The newest key is published (or already current): line up the one after it. Every
+                // instance learns of it at its next refresh, long before it signs (PublishAhead).
+                added |= await TryAddAsync(db, use, generation + 1, activatesAt: latest.ActivatesAt + settings.RotationPeriod, cancellationToken);
             }
         }
 
@@ -132,13 +137,14 @@ public sealed partial class ServerKeyRing(
 
     private static bool IsCurrent(ServerKey key, DateTimeOffset now) => key.ActivatesAt <= now && now < key.RetiresAt;
 
-    private async Task<bool> TryAddAsync(KryptosDbContext db, ServerKeyUse use, DateTimeOffset activatesAt, CancellationToken cancellationToken)
+    private async Task<bool> TryAddAsync(KryptosDbContext db, ServerKeyUse use, int generation, DateTimeOffset activatesAt, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var rsa = RSA.Create(settings.RsaKeySize);
         var key = new ServerKey
         {
             Use = use,
+            Generation = generation,
             ProtectedKey = Convert.ToBase64String(_protector.Protect(rsa.ExportPkcs8PrivateKey())),
             CreatedAt = time.GetUtcNow(),
             ActivatesAt = activatesAt,
@@ -153,7 +159,8 @@ public sealed partial class ServerKeyRing(
         }
         catch (DbUpdateException)
         {
-            // Another instance added the same key first (unique Use + ActivatesAt): use theirs.
+            // Another instance added this generation first (unique Use + Generation): use theirs,
+            // which the reload after this loop reads.
             db.Entry(key).State = EntityState.Detached;
             return true;
         }

@@ -184,6 +184,9 @@ namespace Kryptos.Connect.Data.Migrations.Sqlite
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Generation")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ProtectedKey")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -200,6 +203,9 @@ namespace Kryptos.Connect.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("Use", "ActivatesAt")
+                        .IsUnique();
+
+                    b.HasIndex("Use", "Generation")
                         .IsUnique();
 
                     b.ToTable("ServerKeys");
@@ -483,6 +489,28 @@ namespace Kryptos.Connect.Data.Migrations.Sqlite
                     b.HasIndex("WorkspaceId", "OccurredAt");
 
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("Kryptos.Connect.Core.RateLimits.SharedCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SharedCounters", (string)null);
                 });
 
             modelBuilder.Entity("Kryptos.Connect.Core.User", b =>
