@@ -31,6 +31,7 @@ public sealed partial class ServerKeyRing(
     private IReadOnlyList<LoadedKey> _keys = [];
     private string _signature = "";
     private CancellationTokenSource _changed = new();
+    private CancellationTokenSource _validationChanged = new();
 
     public string? Name => Options.DefaultName;
 
@@ -38,6 +39,14 @@ public sealed partial class ServerKeyRing(
     public IReadOnlyList<LoadedKey> Keys => _keys;
 
     public IChangeToken GetChangeToken() => new CancellationChangeToken(_changed.Token);
+
+    /// <summary>
+    /// Fires right after <see cref="GetChangeToken"/>, for OpenIddict's validation options, which copy
+    /// the server options' keys when they are built (<c>UseLocalServer</c>). With one token for both,
+    /// the validation options could be rebuilt from server options not yet rebuilt (change callbacks
+    /// run in no useful order), and the Connect API would keep refusing tokens signed by the new keys.
+    /// </summary>
+    public IChangeToken GetValidationChangeToken() => new CancellationChangeToken(_validationChanged.Token);
 
     /// <summary>Adds the key ring to OpenIddict's options: the current key first, since OpenIddict signs with the first.</summary>
     public void Configure(OpenIddictServerOptions options)
@@ -64,14 +73,15 @@ public sealed partial class ServerKeyRing(
         var now = time.GetUtcNow();
 
         await db.ServerKeys.Where(k => k.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
-        var loaded = await LoadAsync(db, cancellationToken);
+        var (loaded, generations) = await LoadAsync(db, cancellationToken);
         var added = false;
         foreach (var use in Enum.GetValues<ServerKeyUse>())
         {
             var keys = loaded.Where(k => k.Key.Use == use).Select(k => k.Key).ToList();
             var latest = keys.MaxBy(k => k.ActivatesAt);
-            // Counted over every stored key of the use, readable or not, so that all instances agree.
-            var generation = await db.ServerKeys.Where(k => k.Use == use).MaxAsync(k => (int?)k.Generation, cancellationToken) ?? -1;
+            // Counted over every stored key of the use, readable or not, in the same read as the
+            // keys themselves: a decision and its generation always come from one snapshot.
+            var generation = generations.GetValueOrDefault(use, -1);
             if (!keys.Any(k => IsCurrent(k, now)))
             {
                 // First start, or the keys cannot be read any more (Data Protection keys lost):
@@ -91,7 +101,7 @@ public sealed partial class ServerKeyRing(
 
         if (added)
         {
-            loaded = await LoadAsync(db, cancellationToken);
+            (loaded, _) = await LoadAsync(db, cancellationToken);
         }
 
         _keys = loaded;
@@ -102,16 +112,21 @@ public sealed partial class ServerKeyRing(
         {
             _signature = signature;
             LogLoaded(logger, loaded.Count);
-            var previous = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
-            await previous.CancelAsync();
-            previous.Dispose();
+            foreach (var source in new[] { Interlocked.Exchange(ref _changed, new CancellationTokenSource()), Interlocked.Exchange(ref _validationChanged, new CancellationTokenSource()) })
+            {
+                await source.CancelAsync();
+                source.Dispose();
+            }
         }
     }
 
-    private async Task<List<LoadedKey>> LoadAsync(KryptosDbContext db, CancellationToken cancellationToken)
+    /// <summary>The keys this instance can read, and the highest generation stored per use (readable or not).</summary>
+    private async Task<(List<LoadedKey> Keys, Dictionary<ServerKeyUse, int> Generations)> LoadAsync(KryptosDbContext db, CancellationToken cancellationToken)
     {
         var loaded = new List<LoadedKey>();
-        foreach (var key in await db.ServerKeys.AsNoTracking().ToListAsync(cancellationToken))
+        var stored = await db.ServerKeys.AsNoTracking().ToListAsync(cancellationToken);
+        var generations = stored.GroupBy(k => k.Use).ToDictionary(g => g.Key, g => g.Max(k => k.Generation));
+        foreach (var key in stored)
         {
             try
             {
@@ -126,7 +141,7 @@ public sealed partial class ServerKeyRing(
             }
         }
 
-        return loaded;
+        return (loaded, generations);
     }
 
     /// <summary>Keys to offer for a use: the current one first, then those published ahead, then retired ones.</summary>
@@ -166,7 +181,11 @@ public sealed partial class ServerKeyRing(
         }
     }
 
-    public void Dispose() => _changed.Dispose();
+    public void Dispose()
+    {
+        _changed.Dispose();
+        _validationChanged.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Authorization server key {KeyId} cannot be decrypted with this instance's Data Protection keys; it is ignored")]
     private static partial void LogUnreadable(ILogger logger, Guid keyId, Exception exception);
