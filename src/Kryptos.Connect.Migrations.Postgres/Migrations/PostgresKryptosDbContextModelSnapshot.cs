@@ -187,6 +187,9 @@ namespace Kryptos.Connect.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ProtectedKey")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -203,6 +206,9 @@ namespace Kryptos.Connect.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Use", "ActivatesAt")
+                        .IsUnique();
+
+                    b.HasIndex("Use", "Generation")
                         .IsUnique();
 
                     b.ToTable("ServerKeys");
@@ -486,6 +492,28 @@ namespace Kryptos.Connect.Migrations.Postgres.Migrations
                     b.HasIndex("WorkspaceId", "OccurredAt");
 
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("Kryptos.Connect.Core.RateLimits.SharedCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SharedCounters", (string)null);
                 });
 
             modelBuilder.Entity("Kryptos.Connect.Core.User", b =>

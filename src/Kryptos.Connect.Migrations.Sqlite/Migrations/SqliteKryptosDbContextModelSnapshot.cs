@@ -182,6 +182,9 @@ namespace Kryptos.Connect.Migrations.Sqlite.Migrations
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Generation")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ProtectedKey")
                         .IsRequired()
                         .HasMaxLength(8000)
@@ -198,6 +201,9 @@ namespace Kryptos.Connect.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Use", "ActivatesAt")
+                        .IsUnique();
+
+                    b.HasIndex("Use", "Generation")
                         .IsUnique();
 
                     b.ToTable("ServerKeys");
@@ -481,6 +487,28 @@ namespace Kryptos.Connect.Migrations.Sqlite.Migrations
                     b.HasIndex("WorkspaceId", "OccurredAt");
 
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("Kryptos.Connect.Core.RateLimits.SharedCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SharedCounters", (string)null);
                 });
 
             modelBuilder.Entity("Kryptos.Connect.Core.User", b =>

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using SharedWindowLimiter = Kryptos.Connect.Core.RateLimits.SharedWindowLimiter;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Kryptos.Connect.Accounts;
@@ -6,7 +7,8 @@ namespace Kryptos.Connect.Accounts;
 /// <summary>
 /// Per-IP ceilings on the account forms (<see cref="AccountRateLimitOptions"/>). They count every
 /// submission, so they are set far above human use; failed passwords are <see cref="LoginThrottle"/>'s
-/// business. Only POSTs count: showing a form is free.
+/// business. Only POSTs count: showing a form is free. The counts are shared by every instance
+/// (<see cref="SharedWindowLimiter"/>), so a script spreading its posts over instances gains nothing.
 /// </summary>
 public static class AccountRateLimits
 {
@@ -23,8 +25,6 @@ public static class AccountRateLimits
 
     private static RateLimitPartition<string> PerIp(HttpContext context, string policy, int permits, TimeSpan window) =>
         HttpMethods.IsPost(context.Request.Method)
-            ? RateLimitPartition.GetFixedWindowLimiter(
-                $"{policy}|{context.Connection.RemoteIpAddress}",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 })
+            ? SharedWindowLimiter.Partition(context, policy, context.Connection.RemoteIpAddress?.ToString(), permits, window)
             : RateLimitPartition.GetNoLimiter("read");
 }

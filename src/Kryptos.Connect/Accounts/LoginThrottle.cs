@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
+using Kryptos.Connect.Core.RateLimits;
 using Microsoft.Extensions.Options;
 
 namespace Kryptos.Connect.Accounts;
@@ -11,76 +11,51 @@ namespace Kryptos.Connect.Accounts;
 /// down; someone guessing is.
 /// </summary>
 /// <remarks>
-/// Two counters, in fixed windows of <see cref="LoginThrottleOptions.Window"/>: failures against one
-/// account from one address (a success clears it), and failures from one address against any account
-/// (password spraying). Over either limit the next attempt is refused before the password is looked
-/// at, so a correct guess teaches nothing. Identity's lockout (per account, from anywhere) comes on
-/// top. The counters live in each instance's memory.
+/// Two counters, each in a window of <see cref="LoginThrottleOptions.Window"/> that starts at its first
+/// failure: failures against one account from one address (a success clears it), and failures from
+/// one address against any account (password spraying). Over either limit the next attempt is refused
+/// before the password is looked at, so a correct guess teaches nothing. Identity's lockout (per
+/// account, from anywhere) comes on top. The counters are shared by every instance
+/// (<see cref="ISharedCounters"/>) and exact: a check reads them, a failure adds to them, so failures
+/// spread over several instances add up. Failures are rare, so the round trips cost nothing that matters.
 /// </remarks>
-public sealed class LoginThrottle(IOptions<AccountOptions> options, TimeProvider time)
+public sealed class LoginThrottle(ISharedCounters counters, IOptions<AccountOptions> options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Window> _failures = new(StringComparer.Ordinal);
-    private long _operations;
-
     /// <summary>Null when an attempt may go ahead; otherwise how long to wait.</summary>
-    public TimeSpan? Check(string normalizedEmail, IPAddress? address)
+    public async Task<TimeSpan?> CheckAsync(string normalizedEmail, IPAddress? address, CancellationToken cancellationToken = default)
     {
         var limits = options.Value.Throttle;
         var now = time.GetUtcNow();
-        var wait = Over(AccountKey(normalizedEmail, address), limits.FailuresPerAccountAndIp, now);
-        var waitIp = Over(IpKey(address), limits.FailuresPerIp, now);
-        return wait is null ? waitIp : waitIp is null ? wait : (wait > waitIp ? wait : waitIp);
+        var account = AccountKey(normalizedEmail, address);
+        var ip = IpKey(address);
+        var values = await counters.ReadAsync([account, ip], now, cancellationToken);
+        TimeSpan? wait = null;
+        foreach (var (key, limit) in new[] { (account, limits.FailuresPerAccountAndIp), (ip, limits.FailuresPerIp) })
+        {
+            if (values.TryGetValue(key, out var value) && value.Count >= limit && value.WindowEnd - now is var left && (wait is null || left > wait))
+            {
+                wait = left;
+            }
+        }
+
+        return wait;
     }
 
-    public void RecordFailure(string normalizedEmail, IPAddress? address)
+    public Task RecordFailureAsync(string normalizedEmail, IPAddress? address, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        Increment(AccountKey(normalizedEmail, address), now);
-        Increment(IpKey(address), now);
-        if (Interlocked.Increment(ref _operations) % 1024 == 0)
-        {
-            Prune(now);
-        }
+        var end = now + options.Value.Throttle.Window;
+        return counters.AddAsync(
+            [new CounterHit(AccountKey(normalizedEmail, address), 1, now, end), new CounterHit(IpKey(address), 1, now, end)],
+            cancellationToken);
     }
 
     /// <summary>A correct password clears the failures of this account from this address.</summary>
-    public void RecordSuccess(string normalizedEmail, IPAddress? address) =>
-        _failures.TryRemove(AccountKey(normalizedEmail, address), out _);
+    public Task RecordSuccessAsync(string normalizedEmail, IPAddress? address, CancellationToken cancellationToken = default) =>
+        counters.ResetAsync(AccountKey(normalizedEmail, address), cancellationToken);
 
-    private TimeSpan? Over(string key, int limit, DateTimeOffset now)
-    {
-        if (!_failures.TryGetValue(key, out var window))
-        {
-            return null;
-        }
+    private static string AccountKey(string normalizedEmail, IPAddress? address) =>
+        SharedCounters.KeyOf("login-account", normalizedEmail, address?.ToString());
 
-        var ends = window.Start + options.Value.Throttle.Window;
-        return now < ends && window.Count >= limit ? ends - now : null;
-    }
-
-    private void Increment(string key, DateTimeOffset now)
-    {
-        var length = options.Value.Throttle.Window;
-        _failures.AddOrUpdate(key,
-            _ => new Window(now, 1),
-            (_, window) => now >= window.Start + length ? new Window(now, 1) : window with { Count = window.Count + 1 });
-    }
-
-    private void Prune(DateTimeOffset now)
-    {
-        var length = options.Value.Throttle.Window;
-        foreach (var (key, window) in _failures)
-        {
-            if (now >= window.Start + length)
-            {
-                _failures.TryRemove(KeyValuePair.Create(key, window));
-            }
-        }
-    }
-
-    private static string AccountKey(string normalizedEmail, IPAddress? address) => $"account:{normalizedEmail}|{address}";
-
-    private static string IpKey(IPAddress? address) => $"ip:{address}";
-
-    private readonly record struct Window(DateTimeOffset Start, int Count);
+    private static string IpKey(IPAddress? address) => SharedCounters.KeyOf("login-ip", address?.ToString());
 }

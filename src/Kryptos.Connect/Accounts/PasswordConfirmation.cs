@@ -24,7 +24,7 @@ public sealed class PasswordConfirmation(SignInManager<User> signIn, LoginThrott
         ArgumentNullException.ThrowIfNull(user);
         var normalized = user.NormalizedEmail ?? "";
         var address = http.HttpContext?.Connection.RemoteIpAddress;
-        if (throttle.Check(normalized, address) is { } wait)
+        if (await throttle.CheckAsync(normalized, address) is { } wait)
         {
             SetRetryAfter(wait);
             return new(false, $"Too many wrong passwords. Please wait {Pages.LoginModel.Minutes((int)Math.Ceiling(wait.TotalSeconds))} and try again.", StatusCodes.Status429TooManyRequests);
@@ -33,11 +33,11 @@ public sealed class PasswordConfirmation(SignInManager<User> signIn, LoginThrott
         var result = await signIn.CheckPasswordSignInAsync(user, password ?? "", lockoutOnFailure: true);
         if (result.Succeeded)
         {
-            throttle.RecordSuccess(normalized, address);
+            await throttle.RecordSuccessAsync(normalized, address);
             return PasswordCheck.Ok;
         }
 
-        throttle.RecordFailure(normalized, address);
+        await throttle.RecordFailureAsync(normalized, address);
         if (result.IsLockedOut)
         {
             var end = await signIn.UserManager.GetLockoutEndDateAsync(user);

@@ -31,6 +31,8 @@ public static class AuthorizationServerExtensions
             .ValidateDataAnnotationsRecursively(AuthorizationServerOptions.SectionName)
             .Validate(o => o.RefreshTokenAbsoluteLifetime >= o.RefreshTokenLifetime, "Authorization:RefreshTokenAbsoluteLifetime must not be shorter than RefreshTokenLifetime.")
             .Validate(o => o.Keys.PublishAhead < o.Keys.RotationPeriod, "Authorization:Keys:PublishAhead must be shorter than RotationPeriod.")
+            // Every instance must have loaded the next key before any instance signs or encrypts with it.
+            .Validate(o => o.Keys.RefreshInterval < o.Keys.PublishAhead, "Authorization:Keys:RefreshInterval must be shorter than PublishAhead.")
             .ValidateOnStart();
         services.AddOptions<ServerKeyOptions>().BindConfiguration(AuthorizationServerOptions.SectionName + ":Keys")
             .ValidateDataAnnotationsRecursively(AuthorizationServerOptions.SectionName + ":Keys").ValidateOnStart();

@@ -58,7 +58,18 @@ public static class DataExtensions
         ArgumentNullException.ThrowIfNull(app);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KryptosDbContext>();
-        var pending = await db.ApplyMigrationsAsync();
+        List<string> pending;
+        try
+        {
+            pending = await db.ApplyMigrationsAsync();
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            // Unreachable server, wrong password, missing file permissions: one line, no stack trace.
+            await Console.Error.WriteLineAsync($"The migrations were not applied: the {db.Database.ProviderName} database cannot be used ({e.GetBaseException().Message}).");
+            return 1;
+        }
+
         await Console.Out.WriteLineAsync(pending.Count == 0
             ? $"The {db.Database.ProviderName} database is up to date."
             : $"Applied {pending.Count} migration(s) to the {db.Database.ProviderName} database: {string.Join(", ", pending)}.");

@@ -14,6 +14,16 @@ public class ClientAddressFactory : KryptosFactory
 {
     private const string Header = "X-Test-Client-Address";
 
+    public ClientAddressFactory()
+    {
+    }
+
+    /// <summary>A host on an existing <paramref name="root"/> folder, such as one another instance uses too.</summary>
+    protected ClientAddressFactory(string root)
+        : base(root)
+    {
+    }
+
     /// <summary>The address of clients that do not choose one.</summary>
     protected virtual IPAddress DefaultAddress { get; } = IPAddress.Parse("192.0.2.1");
 

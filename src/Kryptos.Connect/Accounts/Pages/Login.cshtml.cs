@@ -42,7 +42,7 @@ public sealed class LoginModel(
         var email = Input.Email.Trim();
         var normalized = users.NormalizeEmail(email);
         var address = HttpContext.Connection.RemoteIpAddress;
-        if (throttle.Check(normalized, address) is { } wait)
+        if (await throttle.CheckAsync(normalized, address, HttpContext.RequestAborted) is { } wait)
         {
             // Refused before the password is looked at: a correct guess past the limit teaches nothing.
             var seconds = (int)Math.Ceiling(wait.TotalSeconds);
@@ -57,7 +57,8 @@ public sealed class LoginModel(
             // Cost the same as checking a real password, so timing does not reveal the account.
             s_dummyHash ??= hasher.HashPassword(new User(), "not-a-real-password-" + Guid.NewGuid());
             hasher.VerifyHashedPassword(new User(), s_dummyHash, Input.Password);
-            throttle.RecordFailure(normalized, address);
+            // Not the request's token: a guesser who hangs up after the answer is counted all the same.
+            await throttle.RecordFailureAsync(normalized, address, CancellationToken.None);
             ModelState.AddModelError(string.Empty, FailureMessage);
             return Page();
         }
@@ -69,11 +70,11 @@ public sealed class LoginModel(
         var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: true);
         if (result.Succeeded || result.RequiresTwoFactor)
         {
-            throttle.RecordSuccess(normalized, address);
+            await throttle.RecordSuccessAsync(normalized, address, CancellationToken.None);
         }
         else
         {
-            throttle.RecordFailure(normalized, address);
+            await throttle.RecordFailureAsync(normalized, address, CancellationToken.None);
         }
 
         if (result.Succeeded)

@@ -50,6 +50,6 @@ public static class ApiAccessExtensions
     {
         public string? Name => Options.DefaultName;
 
-        public IChangeToken GetChangeToken() => ring.GetChangeToken();
+        public IChangeToken GetChangeToken() => ring.GetValidationChangeToken();
     }
 }

@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using Kryptos.Connect.Core.RateLimits;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Kryptos.Connect.Authorization.ApiKeys;
@@ -7,7 +7,8 @@ namespace Kryptos.Connect.Authorization.ApiKeys;
 /// Limits of <c>POST /v1/keys/leaked</c>, the public endpoint secret scanners call: a body of at most
 /// <see cref="MaxCandidates"/> strings of at most <see cref="MaxCandidateLength"/> characters, and
 /// <see cref="PermitsPerMinute"/> reports a minute per IP address, far above a scanner's needs and far
-/// below what guessing keys would take (256 random bits per key).
+/// below what guessing keys would take (256 random bits per key). The count per IP is shared by every
+/// instance (<see cref="SharedWindowLimiter"/>).
 /// </summary>
 public static class ApiKeyLeakReports
 {
@@ -17,7 +18,6 @@ public static class ApiKeyLeakReports
     public const int PermitsPerMinute = 30;
 
     internal static void AddPolicy(RateLimiterOptions options) =>
-        options.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-            $"{RateLimitPolicy}|{context.Connection.RemoteIpAddress}",
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = PermitsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        options.AddPolicy(RateLimitPolicy, context => SharedWindowLimiter.Partition(
+            context, RateLimitPolicy, context.Connection.RemoteIpAddress?.ToString(), PermitsPerMinute, TimeSpan.FromMinutes(1)));
 }

@@ -18,6 +18,13 @@ public sealed class ServerKey
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public ServerKeyUse Use { get; init; }
 
+    /// <summary>
+    /// The key's place in its use's sequence: 0 for the first key, one more for each key after. Unique
+    /// per use, so instances that create "the first key" or "the next key" at the same moment, each at
+    /// its own instant, collide on it and all but one adopt the winner's key.
+    /// </summary>
+    public int Generation { get; init; }
+
     /// <summary>The PKCS#8 private key, protected with Data Protection and base64-encoded.</summary>
     public required string ProtectedKey { get; init; }
 
@@ -39,8 +46,10 @@ internal sealed class ServerKeyConfiguration : IEntityTypeConfiguration<ServerKe
     {
         builder.Property(k => k.Use).HasConversion<string>().HasMaxLength(16);
         builder.Property(k => k.ProtectedKey).HasMaxLength(8000);
-        // One key per use may start at a given instant: two instances rotating at once insert the
-        // same ActivatesAt, and the second insert fails instead of creating a duplicate.
+        // One key per use and generation: two instances creating the same key at once (both on an empty
+        // database, or both rotating) insert the same Generation, and the second insert fails instead
+        // of creating a key the first instance does not know. ActivatesAt stays unique as well.
+        builder.HasIndex(k => new { k.Use, k.Generation }).IsUnique();
         builder.HasIndex(k => new { k.Use, k.ActivatesAt }).IsUnique();
     }
 }

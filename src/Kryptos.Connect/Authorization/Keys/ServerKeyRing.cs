@@ -31,6 +31,7 @@ public sealed partial class ServerKeyRing(
     private IReadOnlyList<LoadedKey> _keys = [];
     private string _signature = "";
     private CancellationTokenSource _changed = new();
+    private CancellationTokenSource _validationChanged = new();
 
     public string? Name => Options.DefaultName;
 
@@ -38,6 +39,14 @@ public sealed partial class ServerKeyRing(
     public IReadOnlyList<LoadedKey> Keys => _keys;
 
     public IChangeToken GetChangeToken() => new CancellationChangeToken(_changed.Token);
+
+    /// <summary>
+    /// Fires right after <see cref="GetChangeToken"/>, for OpenIddict's validation options, which copy
+    /// the server options' keys when they are built (<c>UseLocalServer</c>). With one token for both,
+    /// the validation options could be rebuilt from server options not yet rebuilt (change callbacks
+    /// run in no useful order), and the Connect API would keep refusing tokens signed by the new keys.
+    /// </summary>
+    public IChangeToken GetValidationChangeToken() => new CancellationChangeToken(_validationChanged.Token);
 
     /// <summary>Adds the key ring to OpenIddict's options: the current key first, since OpenIddict signs with the first.</summary>
     public void Configure(OpenIddictServerOptions options)
@@ -64,29 +73,35 @@ public sealed partial class ServerKeyRing(
         var now = time.GetUtcNow();
 
         await db.ServerKeys.Where(k => k.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
-        var loaded = await LoadAsync(db, cancellationToken);
+        var (loaded, generations) = await LoadAsync(db, cancellationToken);
         var added = false;
         foreach (var use in Enum.GetValues<ServerKeyUse>())
         {
             var keys = loaded.Where(k => k.Key.Use == use).Select(k => k.Key).ToList();
             var latest = keys.MaxBy(k => k.ActivatesAt);
+            // Counted over every stored key of the use, readable or not, in the same read as the
+            // keys themselves: a decision and its generation always come from one snapshot.
+            var generation = generations.GetValueOrDefault(use, -1);
             if (!keys.Any(k => IsCurrent(k, now)))
             {
                 // First start, or the keys cannot be read any more (Data Protection keys lost):
-                // a key that is current right away, and its successor.
-                added |= await TryAddAsync(db, use, activatesAt: now, cancellationToken);
-                added |= await TryAddAsync(db, use, activatesAt: now + settings.RotationPeriod, cancellationToken);
+                // a key that is current right away, and its successor. Instances starting together
+                // on an empty database race for the same generations; the losers adopt the keys of
+                // the winner, so every instance encrypts and signs with keys all the others hold.
+                added |= await TryAddAsync(db, use, generation + 1, activatesAt: now, cancellationToken);
+                added |= await TryAddAsync(db, use, generation + 2, activatesAt: now + settings.RotationPeriod, cancellationToken);
             }
             else if (latest!.ActivatesAt - settings.PublishAhead <= now)
             {
-                // The newest key is published (or already current): line up the one after it.
-                added |= await TryAddAsync(db, use, activatesAt: latest.ActivatesAt + settings.RotationPeriod, cancellationToken);
+                // The newest key is published (or already current): line up the one after it. Every
+                // instance learns of it at its next refresh, long before it signs (PublishAhead).
+                added |= await TryAddAsync(db, use, generation + 1, activatesAt: latest.ActivatesAt + settings.RotationPeriod, cancellationToken);
             }
         }
 
         if (added)
         {
-            loaded = await LoadAsync(db, cancellationToken);
+            (loaded, _) = await LoadAsync(db, cancellationToken);
         }
 
         _keys = loaded;
@@ -97,16 +112,21 @@ public sealed partial class ServerKeyRing(
         {
             _signature = signature;
             LogLoaded(logger, loaded.Count);
-            var previous = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
-            await previous.CancelAsync();
-            previous.Dispose();
+            foreach (var source in new[] { Interlocked.Exchange(ref _changed, new CancellationTokenSource()), Interlocked.Exchange(ref _validationChanged, new CancellationTokenSource()) })
+            {
+                await source.CancelAsync();
+                source.Dispose();
+            }
         }
     }
 
-    private async Task<List<LoadedKey>> LoadAsync(KryptosDbContext db, CancellationToken cancellationToken)
+    /// <summary>The keys this instance can read, and the highest generation stored per use (readable or not).</summary>
+    private async Task<(List<LoadedKey> Keys, Dictionary<ServerKeyUse, int> Generations)> LoadAsync(KryptosDbContext db, CancellationToken cancellationToken)
     {
         var loaded = new List<LoadedKey>();
-        foreach (var key in await db.ServerKeys.AsNoTracking().ToListAsync(cancellationToken))
+        var stored = await db.ServerKeys.AsNoTracking().ToListAsync(cancellationToken);
+        var generations = stored.GroupBy(k => k.Use).ToDictionary(g => g.Key, g => g.Max(k => k.Generation));
+        foreach (var key in stored)
         {
             try
             {
@@ -121,7 +141,7 @@ public sealed partial class ServerKeyRing(
             }
         }
 
-        return loaded;
+        return (loaded, generations);
     }
 
     /// <summary>Keys to offer for a use: the current one first, then those published ahead, then retired ones.</summary>
@@ -132,13 +152,14 @@ public sealed partial class ServerKeyRing(
 
     private static bool IsCurrent(ServerKey key, DateTimeOffset now) => key.ActivatesAt <= now && now < key.RetiresAt;
 
-    private async Task<bool> TryAddAsync(KryptosDbContext db, ServerKeyUse use, DateTimeOffset activatesAt, CancellationToken cancellationToken)
+    private async Task<bool> TryAddAsync(KryptosDbContext db, ServerKeyUse use, int generation, DateTimeOffset activatesAt, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var rsa = RSA.Create(settings.RsaKeySize);
         var key = new ServerKey
         {
             Use = use,
+            Generation = generation,
             ProtectedKey = Convert.ToBase64String(_protector.Protect(rsa.ExportPkcs8PrivateKey())),
             CreatedAt = time.GetUtcNow(),
             ActivatesAt = activatesAt,
@@ -153,13 +174,18 @@ public sealed partial class ServerKeyRing(
         }
         catch (DbUpdateException)
         {
-            // Another instance added the same key first (unique Use + ActivatesAt): use theirs.
+            // Another instance added this generation first (unique Use + Generation): use theirs,
+            // which the reload after this loop reads.
             db.Entry(key).State = EntityState.Detached;
             return true;
         }
     }
 
-    public void Dispose() => _changed.Dispose();
+    public void Dispose()
+    {
+        _changed.Dispose();
+        _validationChanged.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Authorization server key {KeyId} cannot be decrypted with this instance's Data Protection keys; it is ignored")]
     private static partial void LogUnreadable(ILogger logger, Guid keyId, Exception exception);

@@ -6,7 +6,8 @@ namespace Kryptos.Connect.Core.RateLimits;
 /// Rate limits of the Connect API and the token endpoint (section <c>RateLimits</c>): requests per
 /// minute for each OAuth client and each API key. Operators override them per workspace (an
 /// enterprise contract, say) under <c>RateLimits:Workspaces:{workspaceId}</c>; a workspace's own
-/// members cannot raise their limits.
+/// members cannot raise their limits. The limits hold for all instances together: they count in
+/// the database (<see cref="SharedCounters"/>).
 /// </summary>
 public sealed class RateLimitOptions
 {
@@ -21,11 +22,12 @@ public sealed class RateLimitOptions
     public int TokenRequestsPerMinute { get; set; } = 120;
 
     /// <summary>
-    /// How many instances share the budget. Until the limits' state is shared between instances,
-    /// each instance enforces its share: the limit divided by this number (at least 1).
+    /// How often each instance adds its requests to the counters shared in the database and learns the
+    /// others' (see <see cref="ApiRateLimiter"/>). Shorter is closer to exact across instances and
+    /// costs a statement or two per interval and instance.
     /// </summary>
-    [Range(1, 1_000)]
-    public int Instances { get; set; } = 1;
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:10")]
+    public TimeSpan SyncInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Per-workspace overrides, keyed by the workspace's id.</summary>
     public Dictionary<Guid, WorkspaceRateLimits> Workspaces { get; set; } = [];
