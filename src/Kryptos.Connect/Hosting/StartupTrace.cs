@@ -76,7 +76,7 @@ internal sealed partial class StartupTrace
         {
             var now = (DateTime.UtcNow - _processStart).TotalMilliseconds;
             _lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{now,7:0} ms  +{now - _last,6:0} ms  {phase}  [jit {System.Runtime.JitInfo.GetCompiledMethodCount(),6} methods {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,5:0} ms, gc0 {GC.CollectionCount(0)}, allocated {GC.GetTotalAllocatedBytes() >> 20} MB, rss {Environment.WorkingSet >> 20} MB]"));
+                $"{now,7:0} ms  +{now - _last,6:0} ms  {phase}  [jit {System.Runtime.JitInfo.GetCompiledMethodCount(),6} methods {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,5:0} ms, gc0 {GC.CollectionCount(0)}, allocated {GC.GetTotalAllocatedBytes() >> 20} MB, gc committed {GC.GetGCMemoryInfo().TotalCommittedBytes >> 20} MB, rss {Environment.WorkingSet >> 20} MB]"));
             _last = now;
         }
     }
