@@ -24,6 +24,7 @@ public static partial class HostingExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>();
         var hosting = builder.Configuration.GetSection(HostingOptions.SectionName).Get<HostingOptions>() ?? new HostingOptions();
+        StartupTrace.EnableIfConfigured(builder, hosting);
 
         if (!builder.Environment.IsDevelopment())
         {
@@ -107,6 +108,7 @@ public static partial class HostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var hosting = app.Services.GetRequiredService<IOptions<HostingOptions>>().Value;
+        StartupTrace.UseIfEnabled(app);
         // With no known proxy the middleware would trust the headers from anyone: only use it when
         // proxies are configured.
         if (hosting.TrustedProxies.Count > 0)

@@ -31,6 +31,12 @@ public sealed class HostingOptions
     /// X-Forwarded-Proto headers are trusted. Empty: the headers are ignored.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// Logs where start-up time went (phases, JIT, GC, memory) once <c>/health/ready</c> first answers:
+    /// a measuring aid for <c>bench/startup --trace</c>, off in normal runs.
+    /// </summary>
+    public bool StartupTrace { get; set; }
 }
 
 /// <summary>
