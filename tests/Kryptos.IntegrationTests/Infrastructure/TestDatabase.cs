@@ -40,6 +40,17 @@ public static class TestDatabase
             return;
         }
 
+        // Two hosts on one root (two instances) start together: one creates, the other finds it.
+        lock (CreationGate)
+        {
+            Create(root);
+        }
+    }
+
+    private static readonly Lock CreationGate = new();
+
+    private static void Create(string root)
+    {
         using var connection = new NpgsqlConnection(PostgresServer);
         connection.Open();
         using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
@@ -54,7 +65,7 @@ public static class TestDatabase
             using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName(root)}\"", connection);
             create.ExecuteNonQuery();
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
         {
             // Another host on the same root created it at the same moment.
         }
