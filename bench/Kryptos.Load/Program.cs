@@ -6,11 +6,13 @@ using Kryptos.Connect.Accounts;
 using Kryptos.Load;
 
 // Load harness for the token endpoint and its neighbours (see bench/README.md, "Token endpoint").
-// Usage: bench/load [--clients 8] [--seconds 10] [--warmup 3] [--only refresh,code,flow,login,me]
-//                   [--set Key:Path=value]... [--trace refresh --trace-tool path/dotnet-trace --trace-out x.nettrace]
+// Usage: bench/load [--clients 8] [--seconds 10] [--warmup 15] [--rounds 1] [--only me,refresh,code,flow,login]
+//                   [--compare <other build's Kryptos.Connect.dll>] [--set Key:Path=value]... [--server-log file]
+//                   [--trace refresh --trace-tool path/dotnet-trace --trace-out x.nettrace]
 var clients = 8;
 var seconds = 10.0;
-var warmUp = 3.0;
+var warmUp = 15.0;
+var rounds = 1;
 string[] only = [];
 var settings = new Dictionary<string, string>(StringComparer.Ordinal)
 {
@@ -19,7 +21,7 @@ var settings = new Dictionary<string, string>(StringComparer.Ordinal)
     ["RateLimits:ApiRequestsPerMinute"] = "10000000",
     ["Accounts:RateLimits:LoginAttemptsPerIp"] = "1000000",
 };
-string? traceScenario = null, traceTool = null, traceOut = null;
+string? traceScenario = null, traceTool = null, traceOut = null, serverLog = null, compare = null;
 for (var i = 0; i < args.Length; i++)
 {
     var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -28,8 +30,11 @@ for (var i = 0; i < args.Length; i++)
         case "--clients": clients = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--seconds": seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
         case "--warmup": warmUp = double.Parse(value, CultureInfo.InvariantCulture); break;
+        case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--only": only = value.Split(',', StringSplitOptions.RemoveEmptyEntries); break;
+        case "--compare": compare = Path.GetFullPath(value); break;
         case "--set": settings[value[..value.IndexOf('=', StringComparison.Ordinal)]] = value[(value.IndexOf('=', StringComparison.Ordinal) + 1)..]; break;
+        case "--server-log": serverLog = value; break;
         case "--trace": traceScenario = value; break;
         case "--trace-tool": traceTool = value; break;
         case "--trace-out": traceOut = value; break;
@@ -53,74 +58,70 @@ var iterations = settings.TryGetValue("Accounts:PasswordHashIterations", out var
     ? int.Parse(configured, CultureInfo.InvariantCulture)
     : new AccountOptions().PasswordHashIterations;
 
-Console.WriteLine($"Kryptos load: {clients} clients, {seconds} s per scenario after {warmUp} s of warm-up; server {dll}");
-await using var server = await ServerProcess.StartAsync(dll, settings);
-Console.WriteLine($"  ready after {server.StartToReady.TotalSeconds:F2} s (pid {server.Id}, {server.Address})");
-await Task.Delay(TimeSpan.FromSeconds(2));
-var idleRss = server.MemoryMb("VmRSS");
-
-var fixture = await Setup.PrepareAsync(server);
-var scenarios = new Scenarios(server, fixture, clients, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), tracing);
-bool Runs(string name) => only.Length == 0 || only.Contains(name, StringComparer.OrdinalIgnoreCase);
-var results = new Dictionary<string, Measurement>(StringComparer.Ordinal);
-if (Runs("me"))
+// With --compare, two builds run side by side on the same machine at the same time, and every
+// scenario alternates between them, so a busy machine slows both alike and their ratio holds.
+var builds = compare is null ? new List<(string Label, string Dll)> { ("this build", dll) } : [("before", compare), ("after", dll)];
+Console.WriteLine($"Kryptos load: {clients} clients, {seconds} s per scenario after {warmUp} s of warm-up, {rounds} round(s)");
+var runs = new List<Run>();
+try
 {
-    results["me"] = await scenarios.UsersMeAsync();
-}
-
-if (Runs("refresh"))
-{
-    results["refresh"] = await scenarios.RefreshAsync();
-}
-
-if (Runs("code"))
-{
-    results["code"] = await scenarios.CodeRedemptionAsync();
-}
-
-if (Runs("flow"))
-{
-    results["flow"] = await scenarios.CodeFlowAsync();
-}
-
-if (Runs("login"))
-{
-    results["login"] = await scenarios.LoginAsync();
-}
-
-var loadRss = server.MemoryMb("VmRSS");
-var peakRss = server.MemoryMb("VmHWM");
-var pbkdf2 = results.ContainsKey("login") ? RawPbkdf2PerCpuSecond(iterations, clients, TimeSpan.FromSeconds(Math.Min(seconds, 5))) : double.NaN;
-
-// The table: one row per figure, with its target, the published anchor and whether it is met.
-var table = new StringBuilder();
-table.AppendLine(CultureInfo.InvariantCulture, $"| Figure ({clients} clients, {seconds:0} s each) | per second (wall) | per server CPU-second | Target (per core) | Anchor | Met |");
-table.AppendLine("|---|---:|---:|---|---|---|");
-void Row(string key, string label, double target, string targetText, string anchor)
-{
-    if (results.TryGetValue(key, out var m))
+    foreach (var (label, path) in builds)
     {
-        var met = m.Errors > 0 ? "no (errors)" : double.IsNaN(target) ? "—" : m.PerCpuSecond >= target ? "yes" : "no";
-        table.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {m.PerSecond:F0} | **{m.PerCpuSecond:F0}** | {targetText} | {anchor} | {met}{(m.Errors > 0 ? $" ({m.Errors} errors)" : "")} |");
+        Console.WriteLine($"{label}: {path}");
+        var server = await ServerProcess.StartAsync(path, settings);
+        var run = new Run(label, server);
+        runs.Add(run);
+        Console.WriteLine($"  ready after {server.StartToReady.TotalSeconds:F2} s (pid {server.Id}, {server.Address})");
+        await run.SettleAsync();
+        Console.WriteLine($"  idle: {run.IdleCpu.TotalMilliseconds:F0} ms of CPU per second, RSS {run.IdleRss:F0} MB");
+        run.Scenarios = new Scenarios(server, await Setup.PrepareAsync(server), clients, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), tracing);
+    }
+
+    string[] order = ["me", "refresh", "code", "flow", "login"];
+    for (var round = 1; round <= rounds; round++)
+    {
+        Console.WriteLine($"round {round} of {rounds}");
+        foreach (var name in order.Where(n => only.Length == 0 || only.Contains(n, StringComparer.OrdinalIgnoreCase)))
+        {
+            // Alternate which build goes first, so neither always runs on the hotter machine.
+            var turn = (round % 2 == 0) ? Enumerable.Reverse(runs) : runs;
+            foreach (var run in turn)
+            {
+                Console.Write($"  [{run.Label}]");
+                run.Results[name] = name switch
+                {
+                    "me" => await run.Scenarios!.UsersMeAsync(),
+                    "refresh" => await run.Scenarios!.RefreshAsync(),
+                    "code" => await run.Scenarios!.CodeRedemptionAsync(),
+                    "flow" => await run.Scenarios!.CodeFlowAsync(),
+                    _ => await run.Scenarios!.LoginAsync(),
+                };
+            }
+        }
+    }
+
+    foreach (var run in runs)
+    {
+        run.LoadRss = run.Server.MemoryMb("VmRSS");
+        run.PeakRss = run.Server.MemoryMb("VmHWM");
+        if (serverLog is not null)
+        {
+            await File.WriteAllTextAsync(runs.Count > 1 ? $"{serverLog}.{run.Label}" : serverLog, run.Server.Output);
+        }
+    }
+
+    var pbkdf2 = runs[^1].Results.ContainsKey("login") ? RawPbkdf2PerCpuSecond(iterations, clients, TimeSpan.FromSeconds(Math.Min(seconds, 5))) : double.NaN;
+    Console.WriteLine();
+    Console.WriteLine(Report.Table(runs, clients, seconds, pbkdf2, iterations));
+    return runs.Any(r => r.Results.Values.Any(m => m.Errors > 0)) ? 1 : 0;
+}
+finally
+{
+    foreach (var run in runs)
+    {
+        await run.Server.DisposeAsync();
     }
 }
-
-Row("refresh", "Refresh-token grants (rotation)", 600, "≥ 600 (stretch 1,200)", "Keycloak sizing guide: ~120 per vCPU");
-Row("code", "Authorization-code redemptions", 600, "≥ 600", "");
-Row("flow", "Browserless code flows (session, remembered consent)", 300, "≥ 300", "");
-if (results.TryGetValue("login", out var login))
-{
-    var ratio = login.PerCpuSecond / pbkdf2;
-    table.AppendLine(CultureInfo.InvariantCulture, $"| Password logins (form + antiforgery) | {login.PerSecond:F0} | **{login.PerCpuSecond:F1}** = {ratio:F2}× raw PBKDF2 ({pbkdf2:F1}/CPU-s, SHA-512, {iterations:N0} iterations) | ≥ 0.9× raw PBKDF2 | | {(login.Errors > 0 ? "no (errors)" : ratio >= 0.9 ? "yes" : "no")} |");
-}
-
-Row("me", "GET /v1/users/me (control)", double.NaN, "—", "");
-table.AppendLine(CultureInfo.InvariantCulture, $"| Start to ready (Release) | {server.StartToReady.TotalSeconds:F2} s | | ≤ 2 s | | {(server.StartToReady.TotalSeconds <= 2 ? "yes" : "no")} |");
-table.AppendLine(CultureInfo.InvariantCulture, $"| Idle RSS | {idleRss:F0} MB | | ≤ 150 MB | | {(idleRss <= 150 ? "yes" : "no")} |");
-table.AppendLine(CultureInfo.InvariantCulture, $"| RSS after load (VmRSS / VmHWM) | {loadRss:F0} / {peakRss:F0} MB | | ≤ 350 MB | | {(peakRss <= 350 ? "yes" : "no")} |");
-Console.WriteLine();
-Console.WriteLine(table.ToString());
-return results.Values.Any(m => m.Errors > 0) ? 1 : 0;
 
 // The raw rate of the configured password hash in this process, per CPU-second: PBKDF2-HMAC-SHA512
 // with a 128-bit salt and a 256-bit subkey, as ASP.NET Core Identity's V3 format (the app's
@@ -130,7 +131,7 @@ static double RawPbkdf2PerCpuSecond(int iterations, int threads, TimeSpan length
     var password = Encoding.UTF8.GetBytes("correct horse battery staple");
     var salt = RandomNumberGenerator.GetBytes(16);
     long count = 0;
-    var self = Process.GetCurrentProcess();
+    using var self = Process.GetCurrentProcess();
     var cpuBefore = self.TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     Parallel.For(0, threads, _ =>

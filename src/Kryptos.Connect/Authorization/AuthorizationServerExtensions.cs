@@ -126,6 +126,11 @@ public static class AuthorizationServerExtensions
                 server.AddEventHandler(RejectDisabledClients.AuthorizationDescriptor);
                 server.AddEventHandler(RejectDisabledClients.PushedAuthorizationDescriptor);
                 server.AddEventHandler(RejectDisabledClients.TokenDescriptor);
+                // Token endpoint cost (docs/decisions/0012): one commit per response, and an ID token on
+                // refresh only when asked for.
+                server.AddEventHandler(TokenRequestTransaction.BeginDescriptor);
+                server.AddEventHandler(TokenRequestTransaction.CommitDescriptor);
+                server.AddEventHandler(IdentityTokenOnRefreshOnlyWhenAsked.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
