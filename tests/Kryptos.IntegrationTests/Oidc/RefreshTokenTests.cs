@@ -113,6 +113,21 @@ public sealed class RefreshTokenTests(KryptosFactory factory) : IClassFixture<Kr
     }
 
     [Fact]
+    public async Task ConcurrentRefreshesWithOneToken_NeverIssueTwoNewTokens()
+    {
+        // Racing requests redeem the presented token at most once (OpenIddict's concurrency check on the
+        // token row); whatever changes how the token endpoint writes must keep this.
+        var client = await factory.PublishClientAsync();
+        using var server = factory.Backchannel();
+        var tokens = await factory.TokensForNewUserAsync(server, client);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!)));
+
+        Assert.True(answers.Count(a => a.Status == HttpStatusCode.OK) <= 1, string.Join(", ", answers.Select(a => $"{(int)a.Status} {a.Error}")));
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.OK), a => Assert.Equal("invalid_grant", a.Error));
+    }
+
+    [Fact]
     public async Task AReplayedRefreshToken_RevokesTheWholeGrant()
     {
         var client = await factory.PublishClientAsync();
