@@ -32,7 +32,8 @@ internal sealed class DatabaseTicketStore(IServiceScopeFactory scopes, TimeProvi
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KryptosDbContext>();
-        var session = await db.UserSessions.FindAsync(key);
+        // A key query, not FindAsync: EF Core compiles Find's key value into a new dynamic method per call.
+        var session = await db.UserSessions.SingleOrDefaultAsync(s => s.Id == key);
         if (session is null)
         {
             return;

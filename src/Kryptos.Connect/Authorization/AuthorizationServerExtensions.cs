@@ -128,6 +128,8 @@ public static class AuthorizationServerExtensions
                 server.AddEventHandler(RejectDisabledClients.AuthorizationDescriptor);
                 server.AddEventHandler(RejectDisabledClients.PushedAuthorizationDescriptor);
                 server.AddEventHandler(RejectDisabledClients.TokenDescriptor);
+                // Token endpoint cost (docs/decisions/0012): an ID token on refresh only when asked for.
+                server.AddEventHandler(IdentityTokenOnRefreshOnlyWhenAsked.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

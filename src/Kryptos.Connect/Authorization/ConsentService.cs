@@ -105,10 +105,25 @@ public sealed class ConsentService(
             : grant.CreationDate ?? DateTimeOffset.MinValue;
     }
 
+    /// <summary>How stale <see cref="OAuthGrant.LastUsedAt"/> may get before a token exchange writes it again.</summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Records that a token of <paramref name="grant"/> was issued. The time is shown to people ("last
+    /// used"), so it is written at most once per <see cref="LastUsedResolution"/>: a client that
+    /// refreshes every few seconds does not cost a database write each time. Nothing security-relevant
+    /// depends on it.
+    /// </summary>
     public async Task TouchAsync(OAuthGrant grant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grant);
-        grant.LastUsedAt = time.GetUtcNow();
+        var now = time.GetUtcNow();
+        if (grant.LastUsedAt is { } last && now - last < LastUsedResolution && now >= last)
+        {
+            return;
+        }
+
+        grant.LastUsedAt = now;
         await db.SaveChangesAsync(cancellationToken);
     }
 

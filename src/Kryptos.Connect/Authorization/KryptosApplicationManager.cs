@@ -36,8 +36,11 @@ public sealed class KryptosApplicationManager(
 
         var hash = Encoding.ASCII.GetBytes(SecureTokens.Hash(secret));
         var now = time.GetUtcNow();
+        // A local, not application.Id in the query: EF Core compiles a member access on a captured
+        // entity into a new dynamic method on every call.
+        var applicationId = application.Id;
         var candidates = await db.ClientSecrets
-            .Where(s => s.ApplicationId == application.Id && s.RevokedAt == null)
+            .Where(s => s.ApplicationId == applicationId && s.RevokedAt == null)
             .ToListAsync(cancellationToken);
         // Compare every candidate in constant time; stop only after looking at all of them.
         var valid = false;

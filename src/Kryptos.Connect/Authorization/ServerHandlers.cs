@@ -1,5 +1,6 @@
 using Kryptos.Connect.Hosting;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
@@ -110,6 +111,35 @@ internal sealed class AdvertisePublicClients : IOpenIddictServerHandler<HandleCo
         context.TokenEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
         context.RevocationEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
         context.PushedAuthorizationEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A refresh returns an ID token only when the client asks for one with <c>scope=openid</c> in the
+/// refresh request. OpenID Connect Core §12.2 lets the response leave it out, and clients refresh to
+/// get a new access token; not signing (and storing) an ID token nobody reads saves an RSA signature
+/// and a row per refresh (docs/decisions/0012). A code redemption always returns one.
+/// </summary>
+internal sealed class IdentityTokenOnRefreshOnlyWhenAsked : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+            .AddFilter<OpenIddictServerHandlerFilters.RequireTokenRequest>()
+            .UseSingletonHandler<IdentityTokenOnRefreshOnlyWhenAsked>()
+            .SetOrder(OpenIddictServerHandlers.EvaluateGeneratedTokens.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Request.IsRefreshTokenGrantType() && !context.Request.HasScope(Scopes.OpenId))
+        {
+            context.GenerateIdentityToken = false;
+            context.IncludeIdentityToken = false;
+        }
+
         return ValueTask.CompletedTask;
     }
 }

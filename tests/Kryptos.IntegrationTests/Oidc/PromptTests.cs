@@ -192,7 +192,13 @@ public sealed class PromptTests(KryptosFactory factory) : IClassFixture<KryptosF
 
         var authTime = long.Parse(OidcSetup.Claim(tokens.IdToken, "auth_time")!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(authTime, before, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        var refreshed = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
+        // A refresh that asks for an ID token (scope=openid) gets the login's auth_time, not the refresh's.
+        var refreshed = await server.TokenAsync(client.ClientId, client.Secret, new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = tokens.RefreshToken!,
+            ["scope"] = OidcIntents.DefaultScopes,
+        });
         Assert.Equal(authTime.ToString(System.Globalization.CultureInfo.InvariantCulture), OidcSetup.Claim(refreshed.IdToken, "auth_time"));
     }
 

@@ -74,10 +74,57 @@ public sealed class RefreshTokenTests(KryptosFactory factory) : IClassFixture<Kr
         Assert.Equal("no-store", refreshed.Response.Headers.CacheControl?.ToString());
         // The chain's bookkeeping stays inside the refresh token.
         Assert.Null(OidcSetup.Claim(refreshed.AccessToken, "kryptos_refresh_chain_start"));
-        Assert.Null(OidcSetup.Claim(refreshed.IdToken, "kryptos_refresh_chain_start"));
+        // No ID token without scope=openid in the refresh request (ARefresh_ReturnsAnIdToken_OnlyWhenTheRequestAsksForOpenId).
+        Assert.Null(refreshed.IdToken);
         var old = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
         Assert.Equal(HttpStatusCode.BadRequest, old.Status);
         Assert.Equal("invalid_grant", old.Error);
+    }
+
+    [Fact]
+    public async Task ARefresh_ReturnsAnIdToken_OnlyWhenTheRequestAsksForOpenId()
+    {
+        var client = await factory.PublishClientAsync();
+        using var server = factory.Backchannel();
+        var tokens = await factory.TokensForNewUserAsync(server, client);
+        Assert.NotNull(tokens.IdToken);
+
+        // No scope parameter: the same scopes as before (RFC 6749 §6), and no ID token (OIDC Core §12.2).
+        var plain = await server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!);
+        Assert.Equal(HttpStatusCode.OK, plain.Status);
+        Assert.NotNull(plain.AccessToken);
+        Assert.Null(plain.IdToken);
+
+        // Asking for openid (the grant holds it) brings one back, for the same user.
+        var asked = await server.TokenAsync(client.ClientId, client.Secret, new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = plain.RefreshToken!,
+            ["scope"] = "openid offline_access portfolios:read",
+        });
+        Assert.Equal(HttpStatusCode.OK, asked.Status);
+        Assert.NotNull(asked.IdToken);
+        Assert.Equal(OidcSetup.Claim(tokens.IdToken, "sub"), OidcSetup.Claim(asked.IdToken, "sub"));
+        Assert.Null(OidcSetup.Claim(asked.IdToken, "kryptos_refresh_chain_start"));
+
+        // The rotated refresh token keeps working.
+        var next = await server.RefreshAsync(client.ClientId, client.Secret, asked.RefreshToken!);
+        Assert.Equal(HttpStatusCode.OK, next.Status);
+    }
+
+    [Fact]
+    public async Task ConcurrentRefreshesWithOneToken_NeverIssueTwoNewTokens()
+    {
+        // Racing requests redeem the presented token at most once (OpenIddict's concurrency check on the
+        // token row); whatever changes how the token endpoint writes must keep this.
+        var client = await factory.PublishClientAsync();
+        using var server = factory.Backchannel();
+        var tokens = await factory.TokensForNewUserAsync(server, client);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => server.RefreshAsync(client.ClientId, client.Secret, tokens.RefreshToken!)));
+
+        Assert.True(answers.Count(a => a.Status == HttpStatusCode.OK) <= 1, string.Join(", ", answers.Select(a => $"{(int)a.Status} {a.Error}")));
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.OK), a => Assert.Equal("invalid_grant", a.Error));
     }
 
     [Fact]
