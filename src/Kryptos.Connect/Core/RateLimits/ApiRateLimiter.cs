@@ -74,14 +74,15 @@ public readonly record struct RateLimitDecision(bool Allowed, string Policy, int
 /// the whole quota on its own and retries the deltas at the next sync.
 /// </para>
 /// </remarks>
-public sealed partial class ApiRateLimiter(IOptionsMonitor<RateLimitOptions> options, TimeProvider time, ISharedCounters counters, ILogger<ApiRateLimiter> logger) : IDisposable
+public sealed partial class ApiRateLimiter(IOptionsMonitor<RateLimitOptions> options, TimeProvider time, ISharedCounters counters, ILogger<ApiRateLimiter> logger)
 {
     public const int WindowSeconds = 60;
 
     private const long WindowMilliseconds = WindowSeconds * 1000L;
 
     private readonly ConcurrentDictionary<RateLimitPartition, Window> _windows = new();
-    private readonly SemaphoreSlim _syncing = new(1, 1);
+    /// <summary>1 while a sync runs: one at a time, and a second caller has nothing left to send.</summary>
+    private int _syncing;
 
     /// <summary>How many partitions are counted now; for tests and diagnostics.</summary>
     public int PartitionCount => _windows.Count;
@@ -146,7 +147,11 @@ public sealed partial class ApiRateLimiter(IOptionsMonitor<RateLimitOptions> opt
     /// </summary>
     public async Task SyncAsync(CancellationToken cancellationToken = default)
     {
-        await _syncing.WaitAsync(cancellationToken);
+        if (Interlocked.Exchange(ref _syncing, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -181,7 +186,7 @@ public sealed partial class ApiRateLimiter(IOptionsMonitor<RateLimitOptions> opt
         }
         finally
         {
-            _syncing.Release();
+            Volatile.Write(ref _syncing, 0);
         }
     }
 
@@ -258,8 +263,6 @@ public sealed partial class ApiRateLimiter(IOptionsMonitor<RateLimitOptions> opt
             }
         }
     }
-
-    public void Dispose() => _syncing.Dispose();
 
     /// <summary>The shared counter of a partition's window: kind, who, and the window's start.</summary>
     private static string KeyOf(RateLimitPartition partition, long windowStart) =>
