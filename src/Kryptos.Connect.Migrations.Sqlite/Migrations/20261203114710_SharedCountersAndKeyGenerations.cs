@@ -17,6 +17,16 @@ namespace Kryptos.Connect.Migrations.Sqlite.Migrations
                 nullable: false,
                 defaultValue: 0);
 
+            // Existing keys are numbered in activation order before the unique index is created
+            // (every database holds at least a current and a next key per use). Keep this step when
+            // the migration is regenerated.
+            migrationBuilder.Sql("""
+                UPDATE "ServerKeys" SET "Generation" = (
+                  SELECT COUNT(*) FROM "ServerKeys" AS earlier
+                  WHERE earlier."Use" = "ServerKeys"."Use" AND earlier."ActivatesAt" < "ServerKeys"."ActivatesAt")
+                """);
+
+
             migrationBuilder.CreateTable(
                 name: "SharedCounters",
                 columns: table => new

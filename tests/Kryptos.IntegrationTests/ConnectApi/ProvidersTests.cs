@@ -65,7 +65,7 @@ public sealed class ProvidersTests(KryptosFactory factory) : IClassFixture<Krypt
     [InlineData("?limit=0", "invalid_limit")]
     [InlineData("?limit=201", "invalid_limit")]
     [InlineData("?limit=ten", "invalid_limit")]
-    [InlineData("?limit=%00", "invalid_limit")]
+    [InlineData("?limit=%00", "invalid_request")]
     [InlineData("?limit=1&limit=2", "invalid_limit")]
     [InlineData("?offset=-1", "invalid_offset")]
     [InlineData("?offset=99999999999999999999", "invalid_offset")]
