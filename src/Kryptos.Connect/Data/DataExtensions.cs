@@ -84,14 +84,35 @@ public static class DataExtensions
     /// </summary>
     internal static async Task<List<string>> ApplyMigrationsAsync(this KryptosDbContext db, CancellationToken cancellationToken = default)
     {
-        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-        if (pending.Count > 0)
+        // On PostgreSQL, instances starting together take turns: a session advisory lock on the
+        // connection the migrations use (EF Core's own lock did not stop two instances from applying
+        // the same migration in the two-instance test).
+        var postgres = db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+        if (postgres)
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(727170)", cancellationToken);
         }
 
-        return pending;
+        try
+        {
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+
+            return pending;
+        }
+        finally
+        {
+            if (postgres)
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(727170)", CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
+            }
+        }
     }
 
     /// <summary>
