@@ -99,6 +99,9 @@ public static class AuthorizationServerExtensions
 
                 // A refresh token works once; reusing one (after a zero leeway) revokes the whole grant.
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+                // OpenIddict lets concurrent refreshes with one token all succeed; ours lets one through.
+                server.RemoveEventHandler(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor);
+                server.AddEventHandler(RedeemTokenEntryOnce.Descriptor);
 
                 server.SetAuthorizationCodeLifetime(settings.AuthorizationCodeLifetime)
                     .SetAccessTokenLifetime(settings.AccessTokenLifetime)

@@ -143,3 +143,78 @@ internal sealed class IdentityTokenOnRefreshOnlyWhenAsked : IOpenIddictServerHan
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>
+/// Marks the presented authorization code or refresh token as redeemed, and refuses the request when
+/// another request redeemed it first. Replaces OpenIddict's <c>RedeemTokenEntry</c>, which ignores a lost
+/// redemption race for refresh tokens (it exists for the reuse leeway, which is zero here): six
+/// concurrent refreshes with one token could all get new tokens, two or more token families from one
+/// refresh token, which is exactly what rotation is there to prevent (RFC 9700 §4.14.2).
+/// </summary>
+/// <remarks>
+/// The token row carries a concurrency token, so of the requests that read it as valid, one update wins
+/// and the others fail. A loser is treated as a replay: the server cannot tell the legitimate client
+/// from an attacker racing it (RFC 9700 §4.14.2; RFC 6749 §4.1.2 for codes), so it gets
+/// <c>invalid_grant</c> and the grant is revoked with every token issued under it. The grant itself,
+/// not only its tokens: the winner may still be writing its new tokens when the loser revokes, and a
+/// revoked grant also stops the tokens written after that.
+/// </remarks>
+internal sealed partial class RedeemTokenEntryOnce(
+    IOpenIddictTokenManager tokens,
+    IOpenIddictAuthorizationManager authorizations,
+    ILogger<RedeemTokenEntryOnce> logger) : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+            .AddFilter<OpenIddictServerHandlerFilters.RequireTokenStorageEnabled>()
+            .UseScopedHandler<RedeemTokenEntryOnce>()
+            // Where OpenIddict's own handler ran: early, so the entry is redeemed even when a later step rejects the sign-in.
+            .SetOrder(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor.Order)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.EndpointType is not OpenIddictServerEndpointType.Token ||
+            !(context.Request.IsAuthorizationCodeGrantType() || context.Request.IsRefreshTokenGrantType()))
+        {
+            return;
+        }
+
+        var authentication = context.Transaction.GetProperty<ProcessAuthenticationContext>(typeof(ProcessAuthenticationContext).FullName!)
+            ?? throw new InvalidOperationException("The authentication context of the token request is missing.");
+        var principal = context.Request.IsAuthorizationCodeGrantType()
+            ? authentication.AuthorizationCodePrincipal
+            : authentication.RefreshTokenPrincipal;
+        var identifier = principal?.GetTokenId();
+        if (string.IsNullOrEmpty(identifier) || await tokens.FindByIdAsync(identifier) is not { } token)
+        {
+            return;
+        }
+
+        if (await tokens.TryRedeemAsync(token))
+        {
+            return;
+        }
+
+        var grantId = principal!.GetAuthorizationId();
+        if (!string.IsNullOrEmpty(grantId))
+        {
+            await tokens.RevokeByAuthorizationIdAsync(grantId);
+            if (await authorizations.FindByIdAsync(grantId) is { } grant)
+            {
+                await authorizations.TryRevokeAsync(grant);
+            }
+        }
+
+        LogLostRedemption(logger, identifier, grantId);
+        var code = context.Request.IsAuthorizationCodeGrantType();
+        context.Reject(
+            error: Errors.InvalidGrant,
+            description: code ? "The specified authorization code has already been redeemed." : "The specified refresh token has already been redeemed.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Token {TokenId} was redeemed by a concurrent request; the request was refused and grant {GrantId} revoked, as for a replay.")]
+    private static partial void LogLostRedemption(ILogger logger, string tokenId, string? grantId);
+}

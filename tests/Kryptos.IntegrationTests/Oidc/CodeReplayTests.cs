@@ -33,6 +33,26 @@ public sealed class CodeReplayTests(KryptosFactory factory) : IClassFixture<Kryp
     }
 
     [Fact]
+    public async Task ConcurrentRedemptionsOfOneCode_IssueTokensOnce_AndTheLosersRevokeThem()
+    {
+        var client = await factory.PublishClientAsync();
+        var user = await factory.NewUserAsync();
+        var pkce = Pkce.Create();
+        var (redirect, browser) = await factory.RunFlowAsync(OidcIntents.AuthorizeUrl(client.ClientId, pkce), user);
+        browser.Dispose();
+        var code = OidcIntents.CodeFrom(redirect);
+        using var server = factory.Backchannel();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => server.RedeemCodeAsync(client.ClientId, client.Secret, code, pkce.Verifier)));
+
+        var summary = string.Join(", ", answers.Select(a => $"{(int)a.Status} {a.Error}"));
+        var winner = Assert.Single(answers, a => a.Status == HttpStatusCode.OK);
+        Assert.All(answers.Where(a => !ReferenceEquals(a, winner)), a => Assert.True(a.Status == HttpStatusCode.BadRequest && a.Error == "invalid_grant", summary));
+        Assert.Equal("invalid_grant", (await server.RefreshAsync(client.ClientId, client.Secret, winner.RefreshToken!)).Error);
+        Assert.False((await server.IntrospectAsync(client.ClientId, client.Secret, winner.AccessToken!)).Active);
+    }
+
+    [Fact]
     public async Task ACodeIsBoundToItsClient()
     {
         var client = await factory.PublishClientAsync();
