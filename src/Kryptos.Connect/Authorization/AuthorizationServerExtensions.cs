@@ -115,6 +115,8 @@ public static class AuthorizationServerExtensions
                 // Access tokens are signed JWTs that resource servers can read; codes and refresh
                 // tokens stay encrypted. Keys come from the database (ServerKeyRing).
                 server.DisableAccessTokenEncryption();
+                // Codes and refresh tokens: HMAC and AES secrets, not RSA (docs/decisions/0013).
+                server.AddEventHandler(InternalTokensWithSecrets.Descriptor);
 
                 server.AddEventHandler(IssuerUnderOidc.Descriptor);
                 server.AddEventHandler(RejectUnreadableRequestBodies.Descriptor);

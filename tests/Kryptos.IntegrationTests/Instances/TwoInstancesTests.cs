@@ -100,10 +100,11 @@ public sealed class TwoInstancesTests(TwoInstances instances) : IClassFixture<Tw
     [Fact]
     public async Task StartedTogetherOnAnEmptyDatabase_BothInstancesUseTheSameKeys()
     {
-        // Each use has exactly its first key and the next one (generations 0 and 1), not a pair per instance.
+        // Each use has exactly its first key and the next one (generations 0 and 1), not a pair per
+        // instance: RSA signing, and the HMAC and AES secrets. No RSA encryption key is created any more.
         var keys = await A.WithDbAsync(db => db.ServerKeys.AsNoTracking().ToListAsync());
-        Assert.True(keys.Count == 4, string.Join("; ", keys.Select(k => $"{k.Use} {k.Generation} {k.ActivatesAt:O} {k.CreatedAt:O}")));
-        Assert.All(Enum.GetValues<ServerKeyUse>(), use => Assert.Equal([0, 1], keys.Where(k => k.Use == use).Select(k => k.Generation).Order()));
+        Assert.True(keys.Count == 6, string.Join("; ", keys.Select(k => $"{k.Use} {k.Generation} {k.ActivatesAt:O} {k.CreatedAt:O}")));
+        Assert.All([ServerKeyUse.Signing, ServerKeyUse.SigningSecret, ServerKeyUse.EncryptionSecret], use => Assert.Equal([0, 1], keys.Where(k => k.Use == use).Select(k => k.Generation).Order()));
         Assert.Equal(KeyIds(A), KeyIds(B));
 
         // The same race again, on purpose: the keys vanish (as if unreadable) and both rings refresh at once.
@@ -111,7 +112,7 @@ public sealed class TwoInstancesTests(TwoInstances instances) : IClassFixture<Tw
         {
             await A.WithDbAsync(db => db.ServerKeys.ExecuteDeleteAsync());
             await Task.WhenAll(Task.Run(() => Ring(A).RefreshAsync()), Task.Run(() => Ring(B).RefreshAsync()));
-            Assert.Equal(4, await A.WithDbAsync(db => db.ServerKeys.CountAsync()));
+            Assert.Equal(6, await A.WithDbAsync(db => db.ServerKeys.CountAsync()));
             Assert.Equal(KeyIds(A), KeyIds(B));
         }
 

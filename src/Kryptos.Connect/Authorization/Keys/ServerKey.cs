@@ -3,15 +3,30 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Kryptos.Connect.Authorization.Keys;
 
+/// <summary>
+/// What a key of the authorization server is for (docs/decisions/0013). Stored by name, at most 16 characters.
+/// </summary>
 public enum ServerKeyUse
 {
+    /// <summary>RSA, RS256: access and ID tokens, which others validate with the public key from JWKS.</summary>
     Signing,
+
+    /// <summary>
+    /// RSA-OAEP: encrypted codes and refresh tokens before <see cref="EncryptionSecret"/> existed. No
+    /// longer created; the stored ones keep decrypting the tokens issued with them until they expire.
+    /// </summary>
     Encryption,
+
+    /// <summary>HMAC-SHA256 (256-bit): signs what only this server reads, authorization codes and refresh tokens. Never published.</summary>
+    SigningSecret,
+
+    /// <summary>AES-256 key wrap (A256KW with A256CBC-HS512): encrypts authorization codes and refresh tokens. Never published.</summary>
+    EncryptionSecret,
 }
 
 /// <summary>
-/// An RSA key of the authorization server, shared by every instance through the database. The
-/// private key is stored protected by ASP.NET Core Data Protection, never in clear.
+/// A key of the authorization server (an RSA key or a 256-bit secret), shared by every instance
+/// through the database. The key is stored protected by ASP.NET Core Data Protection, never in clear.
 /// </summary>
 public sealed class ServerKey
 {
@@ -25,7 +40,7 @@ public sealed class ServerKey
     /// </summary>
     public int Generation { get; init; }
 
-    /// <summary>The PKCS#8 private key, protected with Data Protection and base64-encoded.</summary>
+    /// <summary>The PKCS#8 private key (RSA uses) or the 32 secret bytes, protected with Data Protection and base64-encoded.</summary>
     public required string ProtectedKey { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }

@@ -11,7 +11,9 @@ namespace Kryptos.Connect.Authorization.Keys;
 
 /// <summary>
 /// The authorization server's signing and encryption keys, kept in the database so that every
-/// instance uses the same ones and they survive restarts. Each use has a current key and a next key:
+/// instance uses the same ones and they survive restarts. RSA signs what others validate (access and
+/// ID tokens); 256-bit secrets sign and encrypt what only this server reads (codes and refresh
+/// tokens, <see cref="InternalTokensWithSecrets"/>; docs/decisions/0013). Each use has a current key and a next key:
 /// the next key is published in JWKS <see cref="ServerKeyOptions.PublishAhead"/> before it signs, and a
 /// retired key keeps validating (and decrypting) for <see cref="ServerKeyOptions.RetainAfterRetirement"/>.
 /// <para>
@@ -48,7 +50,14 @@ public sealed partial class ServerKeyRing(
     /// </summary>
     public IChangeToken GetValidationChangeToken() => new CancellationChangeToken(_validationChanged.Token);
 
-    /// <summary>Adds the key ring to OpenIddict's options: the current key first, since OpenIddict signs with the first.</summary>
+    /// <summary>The uses this ring creates keys for; <see cref="ServerKeyUse.Encryption"/> keys are only read until they expire.</summary>
+    private static readonly ServerKeyUse[] Created = [ServerKeyUse.Signing, ServerKeyUse.SigningSecret, ServerKeyUse.EncryptionSecret];
+
+    /// <summary>
+    /// Adds the key ring to OpenIddict's options: every listed key validates or decrypts, and
+    /// <see cref="InternalTokensWithSecrets"/> picks the <see cref="Current"/> one of the right use for
+    /// each new token. JWKS and discovery list only the RSA signing keys (OpenIddict leaves symmetric keys out).
+    /// </summary>
     public void Configure(OpenIddictServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -58,11 +67,25 @@ public sealed partial class ServerKeyRing(
             options.SigningCredentials.Add(new SigningCredentials(key.SecurityKey, SecurityAlgorithms.RsaSha256));
         }
 
+        foreach (var key in Ordered(ServerKeyUse.SigningSecret, now))
+        {
+            options.SigningCredentials.Add(new SigningCredentials(key.SecurityKey, SecurityAlgorithms.HmacSha256));
+        }
+
+        foreach (var key in Ordered(ServerKeyUse.EncryptionSecret, now))
+        {
+            options.EncryptionCredentials.Add(new EncryptingCredentials(key.SecurityKey, SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
+        }
+
+        // Tokens encrypted with RSA before the secrets existed still decrypt, never newly encrypted.
         foreach (var key in Ordered(ServerKeyUse.Encryption, now))
         {
             options.EncryptionCredentials.Add(new EncryptingCredentials(key.SecurityKey, SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
         }
     }
+
+    /// <summary>The key that signs or encrypts now for <paramref name="use"/> (the newest current one), if the ring has one.</summary>
+    public SecurityKey? Current(ServerKeyUse use) => Ordered(use, time.GetUtcNow()).FirstOrDefault()?.SecurityKey;
 
     /// <summary>Creates and retires keys when due, then loads the ring. Safe to run on several instances at once.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
@@ -75,7 +98,7 @@ public sealed partial class ServerKeyRing(
         await db.ServerKeys.Where(k => k.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
         var (loaded, generations) = await LoadAsync(db, cancellationToken);
         var added = false;
-        foreach (var use in Enum.GetValues<ServerKeyUse>())
+        foreach (var use in Created)
         {
             var keys = loaded.Where(k => k.Key.Use == use).Select(k => k.Key).ToList();
             var latest = keys.MaxBy(k => k.ActivatesAt);
@@ -130,9 +153,21 @@ public sealed partial class ServerKeyRing(
         {
             try
             {
-                var rsa = RSA.Create();
-                rsa.ImportPkcs8PrivateKey(_protector.Unprotect(Convert.FromBase64String(key.ProtectedKey)), out _);
-                loaded.Add(new LoadedKey(key, new RsaSecurityKey(rsa) { KeyId = key.Id.ToString("N") }));
+                var material = _protector.Unprotect(Convert.FromBase64String(key.ProtectedKey));
+                SecurityKey securityKey;
+                if (IsSecret(key.Use))
+                {
+                    securityKey = new SymmetricSecurityKey(material);
+                }
+                else
+                {
+                    var rsa = RSA.Create();
+                    rsa.ImportPkcs8PrivateKey(material, out _);
+                    securityKey = new RsaSecurityKey(rsa);
+                }
+
+                securityKey.KeyId = key.Id.ToString("N");
+                loaded.Add(new LoadedKey(key, securityKey));
             }
             catch (CryptographicException e)
             {
@@ -155,12 +190,11 @@ public sealed partial class ServerKeyRing(
     private async Task<bool> TryAddAsync(KryptosDbContext db, ServerKeyUse use, int generation, DateTimeOffset activatesAt, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        using var rsa = RSA.Create(settings.RsaKeySize);
         var key = new ServerKey
         {
             Use = use,
             Generation = generation,
-            ProtectedKey = Convert.ToBase64String(_protector.Protect(rsa.ExportPkcs8PrivateKey())),
+            ProtectedKey = Convert.ToBase64String(_protector.Protect(NewKeyMaterial(use, settings))),
             CreatedAt = time.GetUtcNow(),
             ActivatesAt = activatesAt,
             RetiresAt = activatesAt + settings.RotationPeriod,
@@ -181,6 +215,20 @@ public sealed partial class ServerKeyRing(
         }
     }
 
+    private static bool IsSecret(ServerKeyUse use) => use is ServerKeyUse.SigningSecret or ServerKeyUse.EncryptionSecret;
+
+    /// <summary>32 random bytes for a secret (HS256 and A256KW both take 256 bits), else a new RSA key as PKCS#8.</summary>
+    private static byte[] NewKeyMaterial(ServerKeyUse use, ServerKeyOptions settings)
+    {
+        if (IsSecret(use))
+        {
+            return RandomNumberGenerator.GetBytes(32);
+        }
+
+        using var rsa = RSA.Create(settings.RsaKeySize);
+        return rsa.ExportPkcs8PrivateKey();
+    }
+
     public void Dispose()
     {
         _changed.Dispose();
@@ -193,7 +241,7 @@ public sealed partial class ServerKeyRing(
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} authorization server key(s)")]
     private static partial void LogLoaded(ILogger logger, int count);
 
-    public sealed record LoadedKey(ServerKey Key, RsaSecurityKey SecurityKey);
+    public sealed record LoadedKey(ServerKey Key, SecurityKey SecurityKey);
 }
 
 /// <summary>Loads the key ring before the host listens, then refreshes it on every instance on a schedule.</summary>
