@@ -62,6 +62,7 @@ public static class DataExtensions
         List<string> pending;
         try
         {
+            await db.ProbeConnectionAsync();
             pending = await db.ApplyMigrationsAsync();
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
@@ -112,6 +113,18 @@ public static class DataExtensions
                 await db.Database.CloseConnectionAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// Opens and closes the database connection outside EF Core, so that an unreachable server, a wrong
+    /// password or an unreadable file ends in the caller's one line, not also in EF Core's Error log of
+    /// the failed connection. Throws what the provider throws (a <see cref="System.Data.Common.DbException"/>).
+    /// </summary>
+    internal static async Task ProbeConnectionAsync(this KryptosDbContext db, CancellationToken cancellationToken = default)
+    {
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        await connection.CloseAsync();
     }
 
     /// <summary>

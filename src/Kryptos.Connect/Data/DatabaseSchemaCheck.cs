@@ -29,6 +29,7 @@ public static class DatabaseSchemaCheck
         List<string> pending;
         try
         {
+            await db.ProbeConnectionAsync();
             pending = await db.PendingMigrationsAsync();
         }
         catch (DbException exception)

@@ -100,6 +100,23 @@ public sealed partial class MigrateCommandTests
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Migrate_AgainstAnUnreachableServer_SaysSoInOneLine_WithoutThePassword()
+    {
+        await using var root = HostRoot.Create();
+        const string password = "Tr0ub4dor-never-echoed";
+        // A port that was free a moment ago: nothing listens there, so the connection is refused.
+        var settings = ProductionSettings(
+            ("Database:Provider", "Postgres"),
+            ("ConnectionStrings:Kryptos", $"Host=127.0.0.1;Port={HostProcess.FreePort()};Username=postgres;Password={password};Timeout=3"));
+
+        var (exitCode, output) = await HostProcess.RunAsync("Production", settings, root, ExitTimeout, "migrate");
+
+        Assert.True(exitCode == 1, $"Expected exit code 1 but got {Describe(exitCode)}:{Environment.NewLine}{output}");
+        AssertOnlyLine(output, "The migrations were not applied: the Npgsql.EntityFrameworkCore.PostgreSQL database cannot be used (");
+        Assert.DoesNotContain(password, output, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Our line, starting with <paramref name="start"/>, is the only one at or above Warning: no Error log
     /// (JSON console, or "fail:" in the simple one) before or after it, no stack trace. Information lines
