@@ -1,7 +1,6 @@
 using Kryptos.Connect.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +8,8 @@ namespace Kryptos.Connect.Data;
 
 public static class DataExtensions
 {
+    private const string NpgsqlProviderName = "Npgsql.EntityFrameworkCore.PostgreSQL";
+
     /// <summary>Registers <see cref="KryptosDbContext"/> for the configured provider (SQLite or PostgreSQL).</summary>
     public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
     {
@@ -61,6 +62,7 @@ public static class DataExtensions
         List<string> pending;
         try
         {
+            await db.ProbeConnectionAsync();
             pending = await db.ApplyMigrationsAsync();
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
@@ -77,17 +79,16 @@ public static class DataExtensions
     }
 
     /// <summary>
-    /// Applies the pending migrations and returns their ids. The history table is created first:
-    /// EF Core would otherwise read it before it exists, which PostgreSQL answers with an error that
-    /// EF Core logs at Error level on every first start (<c>CREATE TABLE IF NOT EXISTS</c> is safe for
-    /// instances starting together; EF Core's migration lock does the rest).
+    /// Applies the pending migrations (<see cref="PendingMigrationsAsync"/>) and returns their ids.
+    /// EF Core's migration lock and, on PostgreSQL, an advisory lock keep instances starting together
+    /// from applying one migration twice.
     /// </summary>
     internal static async Task<List<string>> ApplyMigrationsAsync(this KryptosDbContext db, CancellationToken cancellationToken = default)
     {
         // On PostgreSQL, instances starting together take turns: a session advisory lock on the
         // connection the migrations use (EF Core's own lock did not stop two instances from applying
         // the same migration in the two-instance test).
-        var postgres = db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+        var postgres = db.Database.ProviderName == NpgsqlProviderName;
         if (postgres)
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
@@ -96,8 +97,7 @@ public static class DataExtensions
 
         try
         {
-            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            var pending = await db.PendingMigrationsAsync(cancellationToken);
             if (pending.Count > 0)
             {
                 await db.Database.MigrateAsync(cancellationToken);
@@ -113,6 +113,36 @@ public static class DataExtensions
                 await db.Database.CloseConnectionAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// Opens and closes the database connection outside EF Core, so that an unreachable server, a wrong
+    /// password or an unreadable file ends in the caller's one line, not also in EF Core's Error log of
+    /// the failed connection. Throws what the provider throws (a <see cref="System.Data.Common.DbException"/>).
+    /// </summary>
+    internal static async Task ProbeConnectionAsync(this KryptosDbContext db, CancellationToken cancellationToken = default)
+    {
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        await connection.CloseAsync();
+    }
+
+    /// <summary>
+    /// The ids of the migrations the database lacks, for the upgrade step and for the start check
+    /// (<see cref="DatabaseSchemaCheck"/>). On a database without the migrations history table every
+    /// migration is pending: asking EF Core there would read the missing table, which PostgreSQL
+    /// answers with an error EF Core logs at Error level before our own clear message. (Npgsql's
+    /// <c>IHistoryRepository.ExistsAsync</c> reads the table too, so the catalog is asked here.)
+    /// </summary>
+    internal static async Task<List<string>> PendingMigrationsAsync(this KryptosDbContext db, CancellationToken cancellationToken = default)
+    {
+        var sql = db.Database.ProviderName == NpgsqlProviderName
+            ? "SELECT to_regclass('\"__EFMigrationsHistory\"') IS NOT NULL AS \"Value\""
+            : "SELECT COUNT(*) > 0 AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsHistory'";
+        var historyExists = await db.Database.SqlQueryRaw<bool>(sql).SingleAsync(cancellationToken);
+        return historyExists
+            ? [.. await db.Database.GetPendingMigrationsAsync(cancellationToken)]
+            : [.. db.Database.GetMigrations()];
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Kryptos.Connect.Data;
@@ -30,7 +29,8 @@ public static class DatabaseSchemaCheck
         List<string> pending;
         try
         {
-            pending = [.. await db.Database.GetPendingMigrationsAsync()];
+            await db.ProbeConnectionAsync();
+            pending = await db.PendingMigrationsAsync();
         }
         catch (DbException exception)
         {

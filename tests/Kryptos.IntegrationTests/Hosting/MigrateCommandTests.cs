@@ -78,6 +78,9 @@ public sealed partial class MigrateCommandTests
         Assert.Contains("Kryptos Connect cannot start: the database lacks ", instance.Output, StringComparison.Ordinal);
         Assert.Contains("Database:MigrateOnStart is false. Run the upgrade step first: dotnet Kryptos.Connect.dll migrate", instance.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", instance.Output, StringComparison.Ordinal);
+        // Our line is the only one: no Error log of EF Core before it (on PostgreSQL, asking for the
+        // pending migrations of a database without the history table made EF Core log the failed query).
+        AssertOnlyLine(instance.Output, "Kryptos Connect cannot start: the database lacks ");
         // It stopped before touching the schema: the database is still without migrations.
         Assert.Equal(0, await HistoryRowsOrZeroAsync(root));
     }
@@ -96,6 +99,43 @@ public sealed partial class MigrateCommandTests
         Assert.Contains("Kryptos Connect cannot start: ConnectionStrings:Kryptos is required when Database:Provider is 'Postgres'", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Migrate_AgainstAnUnreachableServer_SaysSoInOneLine_WithoutThePassword()
+    {
+        await using var root = HostRoot.Create();
+        const string password = "Tr0ub4dor-never-echoed";
+        // A port that was free a moment ago: nothing listens there, so the connection is refused.
+        var settings = ProductionSettings(
+            ("Database:Provider", "Postgres"),
+            ("ConnectionStrings:Kryptos", $"Host=127.0.0.1;Port={HostProcess.FreePort()};Username=postgres;Password={password};Timeout=3"));
+
+        var (exitCode, output) = await HostProcess.RunAsync("Production", settings, root, ExitTimeout, "migrate");
+
+        Assert.True(exitCode == 1, $"Expected exit code 1 but got {Describe(exitCode)}:{Environment.NewLine}{output}");
+        AssertOnlyLine(output, "The migrations were not applied: the Npgsql.EntityFrameworkCore.PostgreSQL database cannot be used (");
+        Assert.DoesNotContain(password, output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Our line, starting with <paramref name="start"/>, is the only one at or above Warning: no Error log
+    /// (JSON console, or "fail:" in the simple one) before or after it, no stack trace. Information lines
+    /// are let through: these processes run without appsettings.json (their working directory is the
+    /// test's folder), so EF Core logs its commands at Information.
+    /// </summary>
+    private static void AssertOnlyLine(string output, string start)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !QuietLog().IsMatch(l))
+            .ToList();
+        Assert.True(lines.Count == 1 && lines[0].StartsWith(start, StringComparison.Ordinal), $"Expected one line starting with '{start}':{Environment.NewLine}{output}");
+        Assert.DoesNotContain("fail:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"LogLevel\":\"Error\"", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("""^\{"EventId":\d+,"LogLevel":"(Trace|Debug|Information)",""")]
+    private static partial Regex QuietLog();
 
     /// <summary>Rows of the migrations history; 0 when the table does not exist (nothing was ever migrated).</summary>
     private static async Task<long> HistoryRowsOrZeroAsync(HostRoot root)

@@ -172,6 +172,40 @@ public sealed class HostProcess : IAsyncDisposable
         return false;
     }
 
+    /// <summary>
+    /// Ends the process as a power cut or <c>kill -9</c> would: SIGKILL (what <see cref="Process.Kill(bool)"/>
+    /// sends on Linux), so no shutdown code runs: no hosted service stops, no buffer is flushed, no
+    /// connection is closed cleanly. Returns once the process is gone and its output is read.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        // Drains the asynchronous readers (WaitForExit() without a timeout waits for them).
+        _process.WaitForExit();
+    }
+
+    /// <summary>
+    /// A browser-like client of the process behind its TLS proxy (<see cref="ForwardingProxyHandler"/>):
+    /// base address https://localhost, cookies kept, redirects not followed. Start the process with
+    /// <c>Hosting:PublicOrigin=https://localhost</c> and <c>Hosting:TrustedProxies:0=127.0.0.1</c>.
+    /// </summary>
+    /// <param name="cookieHeader">Cookies the browser already holds (a Cookie header), such as a session from before a restart.</param>
+    public PortalClient NewBrowser(string? cookieHeader = null) => new(NewHttpClient(handleCookies: true, cookieHeader), () => LoggedErrors);
+
+    /// <summary>A client's server (no cookies, no redirects) calling the process behind its TLS proxy, as <see cref="NewBrowser"/>.</summary>
+    public HttpClient NewBackchannel() => NewHttpClient(handleCookies: false);
+
+    /// <summary>The lines the process logged at Error or Critical (JSON console), to explain a failing test.</summary>
+    public string LoggedErrors => string.Join(Environment.NewLine, Output.Split('\n')
+        .Where(l => l.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || l.Contains("\"LogLevel\":\"Critical\"", StringComparison.Ordinal)));
+
+    private HttpClient NewHttpClient(bool handleCookies, string? cookieHeader = null) => new(new ForwardingProxyHandler(Address, handleCookies, cookieHeader))
+    {
+        BaseAddress = new Uri("https://localhost"),
+        Timeout = TimeSpan.FromSeconds(60),
+    };
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
