@@ -109,8 +109,9 @@ internal static class Backends
     /// <summary>
     /// One row per scenario, number of clients and backend; the ratio is per server CPU-second against
     /// the first backend. PostgreSQL's columns: its CPU per operation, operations per CPU-second of the
-    /// servers and PostgreSQL together, and commits and WAL flushes (fsyncs) per operation, which show
-    /// group commit: under 1 flush per commit, one fsync made several commits durable.
+    /// servers and PostgreSQL together, transactions (all; those that wrote) and WAL flushes (fsyncs)
+    /// per operation, which show group commit: under 1 flush per writing transaction, one fsync made
+    /// several commits durable.
     /// </summary>
     private static string Table(List<Run> runs, IEnumerable<string> order, IReadOnlyList<int> clientCounts, double seconds, string? postgres, string load)
     {
@@ -119,7 +120,7 @@ internal static class Backends
             ["me"] = "GET /v1/users/me", ["refresh"] = "Refresh grants", ["code"] = "Code redemptions", ["flow"] = "Code flows", ["login"] = "Logins",
         };
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"| Scenario ({seconds:0} s each) | Clients | Backend | Per wall second | **Per server CPU-second** | ÷ {runs[0].Label} | PostgreSQL CPU per operation | Per CPU-second, servers + PostgreSQL | Commits per operation | WAL flushes per operation |");
+        table.AppendLine(CultureInfo.InvariantCulture, $"| Scenario ({seconds:0} s each) | Clients | Backend | Per wall second | **Per server CPU-second** | ÷ {runs[0].Label} | PostgreSQL CPU per operation | Per CPU-second, servers + PostgreSQL | Transactions (writing) per operation | WAL flushes per operation |");
         table.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var name in order)
         {
@@ -134,7 +135,7 @@ internal static class Backends
                 {
                     var m = run.ByClients[(name, clients)];
                     var pg = m.Postgres is { } c && m.Operations > 0
-                        ? $" {c.Cpu.TotalMilliseconds / m.Operations:F2} ms | {m.PerTotalCpuSecond:F1} | {(double)c.Commits / m.Operations:F1} | {(double)c.WalSyncs / m.Operations:F2} |"
+                        ? $" {c.Cpu.TotalMilliseconds / m.Operations:F2} ms | {m.PerTotalCpuSecond:F1} | {(double)c.Commits / m.Operations:F1} ({(double)c.Writes / m.Operations:F1}) | {(double)c.WalSyncs / m.Operations:F2} |"
                         : " — | — | — | — |";
                     table.AppendLine(CultureInfo.InvariantCulture,
                         $"| {names[name]} | {clients} | {run.Label} | {m.PerSecond:F0}/s | **{m.PerCpuSecond:F1}**{(m.Errors > 0 ? $", {m.Errors} errors" : "")} | {m.PerCpuSecond / first.PerCpuSecond:F2}× |{pg}");

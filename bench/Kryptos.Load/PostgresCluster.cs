@@ -139,13 +139,18 @@ internal sealed class PostgresCluster : IAsyncDisposable
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
-    /// <summary>Commits in the database and WAL flushes to disk in the cluster so far (pg_stat_database, pg_stat_wal).</summary>
-    public async Task<(long Commits, long WalSyncs)> StatsAsync(string database)
+    /// <summary>
+    /// Transactions committed in the database (every statement outside a transaction counts, reads
+    /// too: pg_stat_database), transaction ids assigned in the cluster (only writing transactions get
+    /// one; read without assigning one) and WAL flushes to disk (pg_stat_wal) so far.
+    /// </summary>
+    public async Task<(long Commits, long Writes, long WalSyncs)> StatsAsync(string database)
     {
         await using var connection = await OpenAsync();
         var commits = Convert.ToInt64(await ScalarAsync(connection, "SELECT xact_commit FROM pg_stat_database WHERE datname = @p", database), CultureInfo.InvariantCulture);
+        var writes = Convert.ToInt64(await ScalarAsync(connection, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint", null), CultureInfo.InvariantCulture);
         var syncs = Convert.ToInt64(await ScalarAsync(connection, "SELECT wal_sync FROM pg_stat_wal", null), CultureInfo.InvariantCulture);
-        return (commits, syncs);
+        return (commits, writes, syncs);
     }
 
     public async ValueTask DisposeAsync()

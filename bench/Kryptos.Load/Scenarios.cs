@@ -26,7 +26,7 @@ internal sealed record Measurement(string Name, long Operations, long Errors, Ti
 }
 
 /// <summary>What PostgreSQL spent during one phase (deltas of /proc and of pg_stat_database / pg_stat_wal).</summary>
-internal sealed record PostgresCost(TimeSpan Cpu, long Commits, long WalSyncs);
+internal sealed record PostgresCost(TimeSpan Cpu, long Commits, long Writes, long WalSyncs);
 
 /// <summary>
 /// The load scenarios. Every worker is one client with its own connection, doing one operation after
@@ -181,11 +181,11 @@ internal sealed partial class Scenarios(Run run, Fixture fixture, int clients, T
             // The statistics reach pg_stat_* when a backend goes idle or within a second or so.
             await Task.Delay(TimeSpan.FromSeconds(1.5));
             var statsAfter = await q.Cluster.StatsAsync(q.Database);
-            measurement = measurement with { Postgres = new PostgresCost(pgCpu, statsAfter.Commits - statsBefore.Commits, statsAfter.WalSyncs - statsBefore.WalSyncs) };
+            measurement = measurement with { Postgres = new PostgresCost(pgCpu, statsAfter.Commits - statsBefore.Commits, statsAfter.Writes - statsBefore.Writes, statsAfter.WalSyncs - statsBefore.WalSyncs) };
         }
 
         var postgres = measurement.Postgres is { } c
-            ? $", PostgreSQL CPU {c.Cpu.TotalSeconds:F2} s ({(operations > 0 ? c.Cpu.TotalMilliseconds / operations : double.NaN):F2} ms per operation), {(double)c.Commits / operations:F1} commits and {(double)c.WalSyncs / operations:F2} WAL flushes per operation"
+            ? $", PostgreSQL CPU {c.Cpu.TotalSeconds:F2} s ({(operations > 0 ? c.Cpu.TotalMilliseconds / operations : double.NaN):F2} ms per operation), {(double)c.Commits / operations:F1} transactions ({(double)c.Writes / operations:F1} writing) and {(double)c.WalSyncs / operations:F2} WAL flushes per operation"
             : "";
         Console.WriteLine($"  {name}: {operations} in {clock.Elapsed.TotalSeconds:F1} s = {measurement.PerSecond:F0}/s, server CPU {cpu.TotalSeconds:F2} s = {measurement.PerCpuSecond:F0} per CPU-second{postgres}, {errors} errors{(firstError is null ? "" : $" (first: {firstError})")}");
         trace?.Wait();
