@@ -233,10 +233,23 @@ internal sealed partial class Scenarios(Run run, Fixture fixture, int clients, T
         return (operations, errors, firstError);
     }
 
-    /// <summary>One backchannel per server; a worker always uses the one of its server.</summary>
-    private sealed class Channels(IReadOnlyList<ServerProcess> servers) : IDisposable
+    /// <summary>
+    /// One backchannel per server; a worker always uses the one of its server. Every request names
+    /// the first server as its host, as a load balancer's public name would: OpenIddict takes its
+    /// issuer from the request, and a code issued by one instance is redeemed by another.
+    /// </summary>
+    private sealed class Channels : IDisposable
     {
-        private readonly HttpClient[] _clients = [.. servers.Select(Setup.Backchannel)];
+        private readonly HttpClient[] _clients;
+
+        public Channels(IReadOnlyList<ServerProcess> servers)
+        {
+            _clients = [.. servers.Select(Setup.Backchannel)];
+            foreach (var client in _clients)
+            {
+                client.DefaultRequestHeaders.Host = servers[0].Address.Authority;
+            }
+        }
 
         public HttpClient this[int worker] => _clients[worker % _clients.Length];
 
