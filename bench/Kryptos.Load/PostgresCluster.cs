@@ -111,7 +111,14 @@ internal sealed class PostgresCluster : IAsyncDisposable
         foreach (var (key, value) in settings)
         {
             // Checked by PostgreSQL: a bad value is an error here, before any server starts.
-            await ExecuteAsync(connection, $"ALTER DATABASE \"{name}\" SET {key} = '{value.Replace("'", "''", StringComparison.Ordinal)}'");
+            try
+            {
+                await ExecuteAsync(connection, $"ALTER DATABASE \"{name}\" SET {key} = '{value.Replace("'", "''", StringComparison.Ordinal)}'");
+            }
+            catch (PostgresException e)
+            {
+                throw new ArgumentException($"PostgreSQL refused {key}={value}: {e.MessageText}", e);
+            }
         }
 
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;

@@ -11,6 +11,17 @@ using Kryptos.Load;
 //                   [--trace refresh --trace-tool path/dotnet-trace --trace-out x.nettrace]
 //        PostgreSQL (bench/README.md, "PostgreSQL"): [--backends sqlite,postgres,postgres:2,postgres+commit_delay=200,...]
 //                   [--postgres ["<connection string>"]] [--instances 2] [--pg-set name=value]... [--clients 8,32]
+// A mistyped option or backend is a message, not a stack trace (finally blocks, which stop servers
+// and the bench cluster, have run by the time an exception is unhandled).
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+{
+    if (e.ExceptionObject is ArgumentException or FormatException)
+    {
+        Console.Error.WriteLine($"error: {((Exception)e.ExceptionObject).Message}");
+        Environment.Exit(2);
+    }
+};
+
 var clients = 8;
 int[] clientCounts = [8];
 string[]? backendSpecs = null;
