@@ -9,7 +9,26 @@ using Kryptos.Load;
 // Usage: bench/load [--clients 8] [--seconds 10] [--warmup 15] [--rounds 1] [--only me,refresh,code,flow,login]
 //                   [--compare <other build's Kryptos.Connect.dll>] [--set Key:Path=value]... [--server-log file]
 //                   [--trace refresh --trace-tool path/dotnet-trace --trace-out x.nettrace]
+//        PostgreSQL (bench/README.md, "PostgreSQL"): [--backends sqlite,postgres,postgres:2,postgres+commit_delay=200,...]
+//                   [--postgres ["<connection string>"]] [--instances 2] [--pg-set name=value]... [--clients 8,32]
+// A mistyped option or backend is a message, not a stack trace (finally blocks, which stop servers
+// and the bench cluster, have run by the time an exception is unhandled).
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+{
+    if (e.ExceptionObject is ArgumentException or FormatException)
+    {
+        Console.Error.WriteLine($"error: {((Exception)e.ExceptionObject).Message}");
+        Environment.Exit(2);
+    }
+};
+
 var clients = 8;
+int[] clientCounts = [8];
+string[]? backendSpecs = null;
+string? postgresConnection = null;
+var postgres = false;
+var instances = 1;
+var pgSettings = new List<string>();
 var seconds = 10.0;
 var warmUp = 15.0;
 var rounds = 1;
@@ -24,10 +43,28 @@ var settings = new Dictionary<string, string>(StringComparer.Ordinal)
 string? traceScenario = null, traceTool = null, traceOut = null, serverLog = null, compare = null;
 for (var i = 0; i < args.Length; i++)
 {
+    if (args[i] == "--postgres")
+    {
+        // The connection string is optional: without it the harness starts its own durable cluster.
+        postgres = true;
+        if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+        {
+            postgresConnection = args[++i];
+        }
+
+        continue;
+    }
+
     var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
     switch (args[i])
     {
-        case "--clients": clients = int.Parse(value, CultureInfo.InvariantCulture); break;
+        case "--clients":
+            clientCounts = [.. value.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
+            clients = clientCounts[0];
+            break;
+        case "--backends": backendSpecs = value.Split(',', StringSplitOptions.RemoveEmptyEntries); break;
+        case "--instances": instances = int.Parse(value, CultureInfo.InvariantCulture); break;
+        case "--pg-set": pgSettings.Add(value); break;
         case "--seconds": seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
         case "--warmup": warmUp = double.Parse(value, CultureInfo.InvariantCulture); break;
         case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
@@ -60,6 +97,26 @@ var iterations = settings.TryGetValue("Accounts:PasswordHashIterations", out var
 
 // With --compare, two builds run side by side on the same machine at the same time, and every
 // scenario alternates between them, so a busy machine slows both alike and their ratio holds.
+if (backendSpecs is not null || postgres || instances != 1 || pgSettings.Count > 0 || clientCounts.Length > 1)
+{
+    if (compare is not null || tracing is not null)
+    {
+        throw new ArgumentException("--compare and --trace measure one SQLite build; they do not combine with --backends, --postgres, --instances, --pg-set or several --clients.");
+    }
+
+    if (backendSpecs is not null && (instances != 1 || pgSettings.Count > 0))
+    {
+        throw new ArgumentException("With --backends, write instances and settings in each backend: postgres:2, postgres+commit_delay=200.");
+    }
+
+    // Without --backends, the options describe one backend: postgres:2+commit_delay=200 from
+    // --postgres --instances 2 --pg-set commit_delay=200.
+    backendSpecs ??= [postgres ? $"postgres:{instances}{string.Concat(pgSettings.Select(p => "+" + p))}" : instances == 1 && pgSettings.Count == 0 ? "sqlite"
+        : throw new ArgumentException("--instances and --pg-set need --postgres (SQLite runs one instance).")];
+    var backends = backendSpecs.Select(Backend.Parse).ToList();
+    return await Backends.RunAsync(backends, postgresConnection, dll, settings, clientCounts, seconds, warmUp, rounds, only);
+}
+
 var builds = compare is null ? new List<(string Label, string Dll)> { ("this build", dll) } : [("before", compare), ("after", dll)];
 Console.WriteLine($"Kryptos load: {clients} clients, {seconds} s per scenario after {warmUp} s of warm-up, {rounds} round(s)");
 var runs = new List<Run>();
@@ -74,7 +131,7 @@ try
         Console.WriteLine($"  ready after {server.StartToReady.TotalSeconds:F2} s (pid {server.Id}, {server.Address})");
         await run.SettleAsync();
         Console.WriteLine($"  idle: {run.IdleCpu.TotalMilliseconds:F0} ms of CPU per second, RSS {run.IdleRss:F0} MB");
-        run.Scenarios = new Scenarios(server, await Setup.PrepareAsync(server), clients, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), tracing);
+        run.Scenarios = new Scenarios(run, await Setup.PrepareAsync(server), clients, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), tracing);
     }
 
     string[] order = ["me", "refresh", "code", "flow", "login"];

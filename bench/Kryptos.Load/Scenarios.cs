@@ -15,28 +15,41 @@ internal sealed record Measurement(string Name, long Operations, long Errors, Ti
 {
     public double PerSecond => Operations / Wall.TotalSeconds;
 
-    /// <summary>Operations per CPU-second of the server: per core, whatever else runs on the machine.</summary>
+    /// <summary>Operations per CPU-second of the server(s): per core, whatever else runs on the machine.</summary>
     public double PerCpuSecond => ServerCpu > TimeSpan.Zero ? Operations / ServerCpu.TotalSeconds : double.NaN;
+
+    /// <summary>On PostgreSQL: the cluster's CPU, and the commits and WAL flushes (fsyncs) in the phase.</summary>
+    public PostgresCost? Postgres { get; init; }
+
+    /// <summary>Operations per CPU-second of the servers and PostgreSQL together.</summary>
+    public double PerTotalCpuSecond => Postgres is { Cpu: var pg } ? Operations / (ServerCpu + pg).TotalSeconds : double.NaN;
 }
+
+/// <summary>What PostgreSQL spent during one phase (deltas of /proc and of pg_stat_database / pg_stat_wal).</summary>
+internal sealed record PostgresCost(TimeSpan Cpu, long Commits, long Writes, long WalSyncs);
 
 /// <summary>
 /// The load scenarios. Every worker is one client with its own connection, doing one operation after
 /// another; each phase runs a warm-up first (not measured), then measures for a fixed time.
 /// </summary>
-internal sealed partial class Scenarios(ServerProcess server, Fixture fixture, int clients, TimeSpan duration, TimeSpan warmUp, Tracing? tracing)
+/// <remarks>
+/// With several servers on one database (<c>postgres:2</c>) the clients are spread round robin:
+/// client <c>i</c> talks to server <c>i mod n</c> only.
+/// </remarks>
+internal sealed partial class Scenarios(Run run, Fixture fixture, int clients, TimeSpan duration, TimeSpan warmUp, Tracing? tracing)
 {
     private const string RedirectUri = "https://app.example.com/callback";
 
     /// <summary>GET /v1/users/me with a bearer token: the cheapest authenticated call, a control.</summary>
     public async Task<Measurement> UsersMeAsync()
     {
-        var accessToken = (await FlowAsync(Backchannel())).AccessToken;
-        using var http = Backchannel();
-        return await RunAsync("users/me", async _ =>
+        using var http = new Channels(run.Servers);
+        var accessToken = (await FlowAsync(http[0])).AccessToken;
+        return await RunAsync("users/me", async worker =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/users/me");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-            using var response = await http.SendAsync(request);
+            using var response = await http[worker].SendAsync(request);
             return response.StatusCode == HttpStatusCode.OK ? null : await DescribeAsync(response);
         });
     }
@@ -44,16 +57,16 @@ internal sealed partial class Scenarios(ServerProcess server, Fixture fixture, i
     /// <summary>Refresh-token grants with rotation: each client presents the refresh token it got last.</summary>
     public async Task<Measurement> RefreshAsync()
     {
-        using var http = Backchannel();
+        using var http = new Channels(run.Servers);
         var tokens = new string[clients];
         for (var i = 0; i < clients; i++)
         {
-            tokens[i] = (await FlowAsync(http)).RefreshToken;
+            tokens[i] = (await FlowAsync(http[i])).RefreshToken;
         }
 
         return await RunAsync("refresh grants", async worker =>
         {
-            using var response = await TokenAsync(http, new Dictionary<string, string>
+            using var response = await TokenAsync(http[worker], new Dictionary<string, string>
             {
                 ["grant_type"] = "refresh_token",
                 ["refresh_token"] = tokens[worker],
@@ -74,25 +87,25 @@ internal sealed partial class Scenarios(ServerProcess server, Fixture fixture, i
     /// </summary>
     public async Task<Measurement> CodeRedemptionAsync()
     {
-        using var http = Backchannel();
+        using var http = new Channels(run.Servers);
         var codes = new ConcurrentQueue<(string Code, string Verifier)>();
         var until = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async worker =>
         {
             while (until.Elapsed < duration)
             {
-                codes.Enqueue(await CodeAsync(http));
+                codes.Enqueue(await CodeAsync(http[worker]));
             }
         }));
 
-        return await RunAsync("code redemptions", async _ =>
+        return await RunAsync("code redemptions", async worker =>
         {
             if (!codes.TryDequeue(out var code))
             {
                 return Done;
             }
 
-            using var response = await RedeemAsync(http, code);
+            using var response = await RedeemAsync(http[worker], code);
             return response.StatusCode == HttpStatusCode.OK ? null : await DescribeAsync(response);
         }, untilDone: true);
     }
@@ -103,11 +116,11 @@ internal sealed partial class Scenarios(ServerProcess server, Fixture fixture, i
     /// </summary>
     public async Task<Measurement> CodeFlowAsync()
     {
-        using var http = Backchannel();
-        return await RunAsync("browserless code flows", async _ =>
+        using var http = new Channels(run.Servers);
+        return await RunAsync("browserless code flows", async worker =>
         {
-            var code = await CodeAsync(http);
-            using var response = await RedeemAsync(http, code);
+            var code = await CodeAsync(http[worker]);
+            using var response = await RedeemAsync(http[worker], code);
             return response.StatusCode == HttpStatusCode.OK ? null : await DescribeAsync(response);
         });
     }
@@ -115,9 +128,10 @@ internal sealed partial class Scenarios(ServerProcess server, Fixture fixture, i
     /// <summary>Password logins through the real form: GET (antiforgery token and cookie), then POST, 302 with a session.</summary>
     public async Task<Measurement> LoginAsync()
     {
-        using var http = Backchannel();
-        return await RunAsync("password logins", async _ =>
+        using var channels = new Channels(run.Servers);
+        return await RunAsync("password logins", async worker =>
         {
+            var http = channels[worker];
             using var page = await http.GetAsync(new Uri("/account/login", UriKind.Relative));
             var html = await page.Content.ReadAsStringAsync();
             var token = AntiforgeryField().Match(html);
@@ -151,14 +165,29 @@ internal sealed partial class Scenarios(ServerProcess server, Fixture fixture, i
             await LoopAsync(operation, warmUp, stopWorkerOnError, untilDone: false);
         }
 
-        using var trace = tracing?.Start(name, server.Id, duration);
-        var cpuBefore = server.CpuTime();
+        using var trace = tracing?.Start(name, run.Server.Id, duration);
+        var pg = run.Postgres;
+        var statsBefore = pg is { } p ? await p.Cluster.StatsAsync(p.Database) : default;
+        var pgCpuBefore = pg?.Cluster.CpuTime() ?? TimeSpan.Zero;
+        var cpuBefore = run.CpuTime();
         var clock = Stopwatch.StartNew();
         var (operations, errors, firstError) = await LoopAsync(operation, duration, stopWorkerOnError, untilDone);
         clock.Stop();
-        var cpu = server.CpuTime() - cpuBefore;
+        var cpu = run.CpuTime() - cpuBefore;
         var measurement = new Measurement(name, operations, errors, clock.Elapsed, cpu, firstError);
-        Console.WriteLine($"  {name}: {operations} in {clock.Elapsed.TotalSeconds:F1} s = {measurement.PerSecond:F0}/s, server CPU {cpu.TotalSeconds:F2} s = {measurement.PerCpuSecond:F0} per CPU-second, {errors} errors{(firstError is null ? "" : $" (first: {firstError})")}");
+        if (pg is { } q)
+        {
+            var pgCpu = q.Cluster.CpuTime() - pgCpuBefore;
+            // The statistics reach pg_stat_* when a backend goes idle or within a second or so.
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            var statsAfter = await q.Cluster.StatsAsync(q.Database);
+            measurement = measurement with { Postgres = new PostgresCost(pgCpu, statsAfter.Commits - statsBefore.Commits, statsAfter.Writes - statsBefore.Writes, statsAfter.WalSyncs - statsBefore.WalSyncs) };
+        }
+
+        var postgres = measurement.Postgres is { } c
+            ? $", PostgreSQL CPU {c.Cpu.TotalSeconds:F2} s ({(operations > 0 ? c.Cpu.TotalMilliseconds / operations : double.NaN):F2} ms per operation), {(double)c.Commits / operations:F1} transactions ({(double)c.Writes / operations:F1} writing) and {(double)c.WalSyncs / operations:F2} WAL flushes per operation"
+            : "";
+        Console.WriteLine($"  {name}: {operations} in {clock.Elapsed.TotalSeconds:F1} s = {measurement.PerSecond:F0}/s, server CPU {cpu.TotalSeconds:F2} s = {measurement.PerCpuSecond:F0} per CPU-second{postgres}, {errors} errors{(firstError is null ? "" : $" (first: {firstError})")}");
         trace?.Wait();
         return measurement;
     }
@@ -204,7 +233,34 @@ internal sealed partial class Scenarios(ServerProcess server, Fixture fixture, i
         return (operations, errors, firstError);
     }
 
-    private HttpClient Backchannel() => Setup.Backchannel(server);
+    /// <summary>
+    /// One backchannel per server; a worker always uses the one of its server. Every request names
+    /// the first server as its host, as a load balancer's public name would: OpenIddict takes its
+    /// issuer from the request, and a code issued by one instance is redeemed by another.
+    /// </summary>
+    private sealed class Channels : IDisposable
+    {
+        private readonly HttpClient[] _clients;
+
+        public Channels(IReadOnlyList<ServerProcess> servers)
+        {
+            _clients = [.. servers.Select(Setup.Backchannel)];
+            foreach (var client in _clients)
+            {
+                client.DefaultRequestHeaders.Host = servers[0].Address.Authority;
+            }
+        }
+
+        public HttpClient this[int worker] => _clients[worker % _clients.Length];
+
+        public void Dispose()
+        {
+            foreach (var client in _clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
 
     /// <summary>A code from /oidc/auth with the session cookie; consent is remembered, so it is one 302.</summary>
     private async Task<(string Code, string Verifier)> CodeAsync(HttpClient http)
