@@ -27,11 +27,7 @@ public sealed class InternalTokenKeysTests(KryptosFactory factory) : IClassFixtu
     public async Task CodesAndRefreshTokens_UseTheSecrets_AccessAndIdTokens_TheRsaKey()
     {
         var client = await factory.PublishClientAsync();
-        var user = await factory.NewUserAsync();
-        var pkce = Pkce.Create();
-        var (redirect, browser) = await factory.RunFlowAsync(OidcIntents.AuthorizeUrl(client.ClientId, pkce), user);
-        browser.Dispose();
-        var code = OidcIntents.CodeFrom(redirect);
+        var (code, pkce) = await factory.CodeForNewUserAsync(client);
         using var server = factory.Backchannel();
         var tokens = await server.RedeemCodeAsync(client.ClientId, client.Secret, code, pkce.Verifier);
         Assert.Equal(HttpStatusCode.OK, tokens.Status);

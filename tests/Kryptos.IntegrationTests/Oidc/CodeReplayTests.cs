@@ -10,11 +10,7 @@ public sealed class CodeReplayTests(KryptosFactory factory) : IClassFixture<Kryp
     public async Task ASecondRedemption_IsInvalidGrant_AndRevokesTheTokensOfTheFirst()
     {
         var client = await factory.PublishClientAsync();
-        var user = await factory.NewUserAsync();
-        var pkce = Pkce.Create();
-        var (redirect, browser) = await factory.RunFlowAsync(OidcIntents.AuthorizeUrl(client.ClientId, pkce), user);
-        browser.Dispose();
-        var code = OidcIntents.CodeFrom(redirect);
+        var (code, pkce) = await factory.CodeForNewUserAsync(client);
         using var server = factory.Backchannel();
         var first = await server.RedeemCodeAsync(client.ClientId, client.Secret, code, pkce.Verifier);
         Assert.Equal(HttpStatusCode.OK, first.Status);
@@ -36,11 +32,7 @@ public sealed class CodeReplayTests(KryptosFactory factory) : IClassFixture<Kryp
     public async Task ConcurrentRedemptionsOfOneCode_IssueTokensOnce_AndTheLosersRevokeThem()
     {
         var client = await factory.PublishClientAsync();
-        var user = await factory.NewUserAsync();
-        var pkce = Pkce.Create();
-        var (redirect, browser) = await factory.RunFlowAsync(OidcIntents.AuthorizeUrl(client.ClientId, pkce), user);
-        browser.Dispose();
-        var code = OidcIntents.CodeFrom(redirect);
+        var (code, pkce) = await factory.CodeForNewUserAsync(client);
         using var server = factory.Backchannel();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => server.RedeemCodeAsync(client.ClientId, client.Secret, code, pkce.Verifier)));

@@ -139,6 +139,17 @@ public static class OidcSetup
         return (redirect, browser);
     }
 
+    /// <summary>A code for a new user of <paramref name="client"/> (consent in their browser), not redeemed yet, with its PKCE verifier.</summary>
+    public static async Task<(string Code, Pkce Pkce)> CodeForNewUserAsync(this KryptosFactory factory, CreatedClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var user = await factory.NewUserAsync();
+        var pkce = Pkce.Create();
+        var (redirect, browser) = await factory.RunFlowAsync(OidcIntents.AuthorizeUrl(client.ClientId, pkce), user);
+        browser.Dispose();
+        return (OidcIntents.CodeFrom(redirect), pkce);
+    }
+
     /// <summary>The whole flow for a new user: consent in their browser, then the code redeemed by the client's server.</summary>
     public static async Task<TokenResponse> TokensForNewUserAsync(this KryptosFactory factory, HttpClient server, CreatedClient client, string scope = OidcIntents.DefaultScopes)
     {
