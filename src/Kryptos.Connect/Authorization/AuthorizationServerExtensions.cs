@@ -102,6 +102,7 @@ public static class AuthorizationServerExtensions
                 // OpenIddict lets concurrent refreshes with one token all succeed; ours lets one through.
                 server.RemoveEventHandler(OpenIddictServerHandlers.RedeemTokenEntry.Descriptor);
                 server.AddEventHandler(RedeemTokenEntryOnce.Descriptor);
+                server.AddEventHandler(RevokeGrantOnReplay.Descriptor);
 
                 server.SetAuthorizationCodeLifetime(settings.AuthorizationCodeLifetime)
                     .SetAccessTokenLifetime(settings.AccessTokenLifetime)

@@ -218,3 +218,49 @@ internal sealed partial class RedeemTokenEntryOnce(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Token {TokenId} was redeemed by a concurrent request; the request was refused and grant {GrantId} revoked, as for a replay.")]
     private static partial void LogLostRedemption(ILogger logger, string tokenId, string? grantId);
 }
+
+/// <summary>
+/// A replayed code or refresh token at the token endpoint revokes its grant, not only the grant's
+/// tokens as OpenIddict's <c>ValidateTokenEntry</c> does (which then refuses the request). A replay that
+/// arrives while the first redemption is still writing its new tokens would otherwise miss them: the
+/// tokens are revoked by grant before the new rows exist, and the new refresh token would stay valid.
+/// A revoked grant stops those rows too. Runs just before OpenIddict's handler, on the token entry
+/// that one reads (the same scoped cache, no extra query on the normal path).
+/// </summary>
+internal sealed partial class RevokeGrantOnReplay(
+    IOpenIddictTokenManager tokens,
+    IOpenIddictAuthorizationManager authorizations,
+    ILogger<RevokeGrantOnReplay> logger) : IOpenIddictServerHandler<ValidateTokenContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
+            .AddFilter<OpenIddictServerHandlerFilters.RequireTokenStorageEnabled>()
+            .AddFilter<OpenIddictServerHandlerFilters.RequireTokenIdResolved>()
+            .UseScopedHandler<RevokeGrantOnReplay>()
+            .SetOrder(OpenIddictServerHandlers.Protection.ValidateTokenEntry.Descriptor.Order - 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(ValidateTokenContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.EndpointType is not OpenIddictServerEndpointType.Token || string.IsNullOrEmpty(context.AuthorizationId) ||
+            !(context.Request?.IsAuthorizationCodeGrantType() is true || context.Request?.IsRefreshTokenGrantType() is true))
+        {
+            return;
+        }
+
+        if (await tokens.FindByIdAsync(context.TokenId!) is not { } token || !await tokens.HasStatusAsync(token, Statuses.Redeemed))
+        {
+            return;
+        }
+
+        if (await authorizations.FindByIdAsync(context.AuthorizationId) is { } grant && await authorizations.TryRevokeAsync(grant))
+        {
+            LogReplay(logger, context.TokenId!, context.AuthorizationId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Token {TokenId} was presented again after its redemption; grant {GrantId} is revoked.")]
+    private static partial void LogReplay(ILogger logger, string tokenId, string grantId);
+}

@@ -1,6 +1,7 @@
 using Kryptos.Connect.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 
@@ -100,6 +101,10 @@ public static class DataExtensions
             var pending = await db.PendingMigrationsAsync(cancellationToken);
             if (pending.Count > 0)
             {
+                // The history table first: EF Core's MigrateAsync otherwise asks Npgsql whether it
+                // exists by reading it, and EF Core logs PostgreSQL's "does not exist" at Error level
+                // on every first start (CREATE TABLE IF NOT EXISTS is safe for instances starting together).
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
             }
 
