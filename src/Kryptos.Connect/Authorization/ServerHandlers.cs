@@ -201,11 +201,7 @@ internal sealed partial class RedeemTokenEntryOnce(
         var grantId = principal!.GetAuthorizationId();
         if (!string.IsNullOrEmpty(grantId))
         {
-            await tokens.RevokeByAuthorizationIdAsync(grantId);
-            if (await authorizations.FindByIdAsync(grantId) is { } grant)
-            {
-                await authorizations.TryRevokeAsync(grant);
-            }
+            await ReplayedGrant.RevokeAsync(tokens, authorizations, grantId);
         }
 
         LogLostRedemption(logger, identifier, grantId);
@@ -255,7 +251,7 @@ internal sealed partial class RevokeGrantOnReplay(
             return;
         }
 
-        if (await authorizations.FindByIdAsync(context.AuthorizationId) is { } grant && await authorizations.TryRevokeAsync(grant))
+        if (await ReplayedGrant.RevokeAsync(tokens, authorizations, context.AuthorizationId))
         {
             LogReplay(logger, context.TokenId!, context.AuthorizationId);
         }
@@ -263,4 +259,15 @@ internal sealed partial class RevokeGrantOnReplay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Token {TokenId} was presented again after its redemption; grant {GrantId} is revoked.")]
     private static partial void LogReplay(ILogger logger, string tokenId, string grantId);
+}
+
+/// <summary>What a replayed (or raced) code or refresh token ends: the grant and every token issued under it.</summary>
+internal static class ReplayedGrant
+{
+    /// <summary>Revokes the grant's tokens, then the grant (tokens first, as <c>GrantRevocation</c> does); false when the grant was gone or already revoked.</summary>
+    public static async ValueTask<bool> RevokeAsync(IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations, string grantId)
+    {
+        await tokens.RevokeByAuthorizationIdAsync(grantId);
+        return await authorizations.FindByIdAsync(grantId) is { } grant && await authorizations.TryRevokeAsync(grant);
+    }
 }

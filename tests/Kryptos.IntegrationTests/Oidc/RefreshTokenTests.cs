@@ -1,5 +1,6 @@
 using System.Net;
 using Kryptos.IntegrationTests.Infrastructure;
+using OpenIddict.Abstractions;
 
 namespace Kryptos.IntegrationTests.Oidc;
 
@@ -149,6 +150,8 @@ public sealed class RefreshTokenTests(KryptosFactory factory) : IClassFixture<Kr
         Assert.Equal("invalid_grant", newest.Error);
         Assert.False((await server.IntrospectAsync(client.ClientId, client.Secret, second.AccessToken!)).Active);
         Assert.False((await server.IntrospectAsync(client.ClientId, client.Secret, tokens.AccessToken!)).Active);
+        // The grant itself, not only its tokens (RevokeGrantOnReplay): tokens written after the replay die with it.
+        Assert.Equal(OpenIddictConstants.Statuses.Revoked, (await factory.GrantOfAsync(tokens.AccessToken!)).Status);
     }
 
     [Fact]
